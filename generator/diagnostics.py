@@ -1,0 +1,119 @@
+"""One type for every problem found in the content, and one place that formats it.
+
+Every stage reports problems as `Diagnostic` values instead of raising, so a single
+run can tell an editor about all of their mistakes at once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem in a content file, with where it is and, where we know one, the fix."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: Severity = Severity.ERROR
+    hint: str = ""
+    rule: str = ""
+
+    def text(self) -> str:
+        """The compiler convention: `path:line:col: error: message (hint)`."""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}{hint}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, shown on the pull request's diff."""
+        level = "error" if self.severity is Severity.ERROR else "warning"
+        message = self.message + (f" ({self.hint})" if self.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{level} file={self.path},line={self.line},col={self.column}::{message}"
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+@dataclass
+class Diagnostics:
+    """Collects the problems of one run; stages add to it and carry on."""
+
+    root: Path
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def relative(self, path: Path | str) -> str:
+        """Paths in messages are relative to the project root, with forward slashes."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(
+        self,
+        path: Path | str,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        hint: str = "",
+        severity: Severity = Severity.ERROR,
+        rule: str = "",
+    ) -> None:
+        self.items.append(
+            Diagnostic(self.relative(path), line, column, message, severity, hint, rule)
+        )
+
+    def error(self, path: Path | str, position: tuple[int, int], message: str, hint: str = "") -> None:
+        self.add(path, position[0], position[1], message, hint=hint)
+
+    def warning(
+        self, path: Path | str, position: tuple[int, int], message: str, hint: str = "", rule: str = ""
+    ) -> None:
+        self.add(path, position[0], position[1], message, hint=hint, severity=Severity.WARNING, rule=rule)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def has_errors(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def sorted(self) -> list[Diagnostic]:
+        """Sorted by file then line, each problem once."""
+        return sorted(set(self.items), key=lambda d: (d.path, d.line, d.column, d.message))
+
+
+def format_diagnostics(items: list[Diagnostic], output_format: str = "text") -> str:
+    """Render diagnostics for the terminal, for GitHub annotations, or as JSON."""
+    if output_format == "json":
+        return json.dumps([d.as_dict() for d in items], indent=2, ensure_ascii=False)
+    if output_format == "github":
+        return "\n".join(d.github() for d in items)
+    lines = [d.text() for d in items]
+    errors = sum(1 for d in items if d.severity is Severity.ERROR)
+    warnings = len(items) - errors
+    if items:
+        lines.append(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}")
+    return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

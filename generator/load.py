@@ -1,0 +1,192 @@
+"""Stage 1, load: YAML files to plain values, remembering where each value was written.
+
+PyYAML's own loader forgets positions and silently keeps the last of two duplicate
+keys; editors need both fixed. So we compose the node tree (fast, with libyaml where it
+is installed) and build the values ourselves, recording `line:column` for every key and
+value and refusing what would lose or hide the editor's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+Location = tuple[str | int, ...]
+Position = tuple[int, int]
+
+MAX_NODES = 200_000
+"""More values than any real notice has; an alias bomb ("billion laughs") hits it fast."""
+MAX_DEPTH = 40
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
+
+
+@dataclass
+class SourceFile:
+    """One content file's values, with the position of every value and every key."""
+
+    path: Path
+    data: Any = None
+    values: dict[Location, Position] = field(default_factory=dict)
+    keys: dict[Location, Position] = field(default_factory=dict)
+
+    def position(self, location: Location) -> Position:
+        """Where `location` was written, or its nearest written parent (for a missing key)."""
+        location = tuple(location)
+        while location:
+            if location in self.values:
+                return self.values[location]
+            location = location[:-1]
+        return self.values.get((), (1, 1))
+
+    def key_position(self, location: Location) -> Position:
+        """Where a mapping key itself was written (for unknown or duplicate keys)."""
+        return self.keys.get(tuple(location)) or self.position(location)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def load_yaml(path: Path, diagnostics: Diagnostics) -> SourceFile | None:
+    """Read one YAML file whose top level must be a mapping; report problems, never raise."""
+    source = SourceFile(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(path, (1, 1), f"cannot read the file: {exc.strerror or exc}")
+        return None
+    text = _decode(path, raw, diagnostics)
+    if text is None:
+        return None
+    if not _has_content(text):
+        diagnostics.error(path, (1, 1), "the file is empty", "add the content, or delete the file")
+        return None
+    tab = _TAB_INDENT.search(text)
+    if tab:
+        line = text.count("\n", 0, tab.start()) + 1
+        column = tab.end() - tab.start()
+        diagnostics.error(path, (line, column), "a tab is used for indentation",
+                          "YAML indents with spaces only: replace the tab with spaces")
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        diagnostics.error(path, position, _yaml_message(exc), _yaml_hint(exc))
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error(path, (1, 1), f"this is not valid YAML: {exc}")
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        position = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+        diagnostics.error(path, position, "the file must be a mapping of `key: value` lines at its top level")
+        return None
+    builder = _Builder(source, diagnostics)
+    try:
+        source.data = builder.build(node, ())
+    except _TooLarge as exc:
+        diagnostics.error(path, builder.last_position, str(exc),
+                          "write the values out instead of repeating them with aliases")
+        return None
+    return source if builder.ok else None
+
+
+def _decode(path: Path, raw: bytes, diagnostics: Diagnostics) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        diagnostics.error(path, (line, column), "the file is not UTF-8 text",
+                          "save it with UTF-8 encoding in your editor")
+        return None
+
+
+def _has_content(text: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "the YAML is malformed").rstrip(".")
+    if exc.context and exc.context not in problem:
+        return f"this is not valid YAML: {problem} ({exc.context})"
+    return f"this is not valid YAML: {problem}"
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
+    if "mapping values are not allowed" in problem:
+        return "put text that contains ': ' in quotes, or check the indentation of this line"
+    if "found character '\\t'" in problem:
+        return "replace the tab with spaces"
+    if "could not find expected ':'" in problem:
+        return "each line needs `key: value`; check the line above for a missing colon"
+    if "did not find expected" in problem or "expected <block end>" in problem:
+        return "check the indentation: items of one list or mapping line up exactly"
+    return ""
+
+
+class _Builder:
+    """Turns composed nodes into dicts, lists and scalars, recording positions."""
+
+    def __init__(self, source: SourceFile, diagnostics: Diagnostics) -> None:
+        self.source = source
+        self.diagnostics = diagnostics
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.count = 0
+        self.ok = True
+        self.last_position: Position = (1, 1)
+
+    def build(self, node: yaml.Node, location: Location, depth: int = 0) -> Any:
+        self.count += 1
+        position = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.last_position = position
+        if self.count > MAX_NODES:
+            raise _TooLarge("the file expands to too many values (YAML aliases repeated too often)")
+        if depth > MAX_DEPTH:
+            raise _TooLarge("the file is nested too deeply (or an alias refers to itself)")
+        self.source.values[location] = position
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, location, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, location + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.YAMLError as exc:
+            self._error(position, f"this value cannot be read: {getattr(exc, 'problem', exc)}")
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, location: Location, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._error(key_position, "YAML merge keys (`<<`) are not supported",
+                            "write the keys out in full")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error(key_position, "a key must be a plain word, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.source.keys[location + (key,)]
+                self._error(key_position, f"duplicate key '{key}' (first written at line {first[0]})",
+                            "YAML keeps only one of the two: merge them into one key")
+                continue
+            self.source.keys[location + (key,)] = key_position
+            result[key] = self.build(value_node, location + (key,), depth + 1)
+        return result
+
+    def _error(self, position: Position, message: str, hint: str = "") -> None:
+        self.ok = False
+        self.diagnostics.error(self.source.path, position, message, hint)

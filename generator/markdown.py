@@ -1,0 +1,80 @@
+"""Markdown for the prose fields: safe by construction, with links between notices.
+
+Raw HTML is escaped, images are off (an image would load from another site), and only
+https, http, mailto and tel links are kept. Editors link to another notice with
+`notice:SLUG` or `notice:SLUG#section`, which becomes a relative link, so the site works
+at any base URL.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
+NOTICE_LINK = re.compile(r"^notice:([a-z0-9]+(?:-[a-z0-9]+)*)(#[A-Za-z0-9_-]+)?$")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_LINK_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+
+
+def is_safe_link(url: str) -> bool:
+    """Relative links, fragments, notice: links and the safe schemes; nothing else."""
+    url = url.strip()
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return True
+    if url.lower().startswith(SAFE_SCHEMES):
+        return True
+    return bool(NOTICE_LINK.match(url))
+
+
+def link_targets(text: str) -> list[str]:
+    """The link targets written in a Markdown string (for checks before rendering)."""
+    return [a or b for a, b in _LINK_TARGETS.findall(text)]
+
+
+def _validate_link(url: str) -> bool:
+    return is_safe_link(url)
+
+
+def _link_open(self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    match = NOTICE_LINK.match(href)
+    if match:
+        token.attrSet("href", f"{env.get('root', '')}{match.group(1)}/{match.group(2) or ''}")
+    return self.renderToken(tokens, idx, options, env)
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """One parser for the whole build: building it is the slow part."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image", "heading", "lheading", "html_block", "html_inline"])
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    md.normalizeLink = _keep_notice_links(md.normalizeLink)  # type: ignore[method-assign]
+    md.add_render_rule("link_open", _link_open)
+    return md
+
+
+def _keep_notice_links(normalize: Any) -> Any:
+    def normalize_link(url: str) -> str:
+        return url if NOTICE_LINK.match(url) else str(normalize(url))
+
+    return normalize_link
+
+
+def render_block(text: str, root: str = "") -> str:
+    """Paragraphs and lists; `root` is the relative path from the page to the site root."""
+    return parser().render(text, {"root": root})
+
+
+def render_inline(text: str, root: str = "") -> str:
+    """One line of Markdown, without a surrounding paragraph."""
+    return parser().renderInline(text, {"root": root})

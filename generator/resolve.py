@@ -1,0 +1,163 @@
+"""Stage 3, resolve: attach register entries to the notices that name them by id.
+
+After this stage nothing looks anything up by id again: templates and checks get the
+organisation, the Act or the lawful basis itself, so every page shows the register's
+words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .schema import (
+    Act,
+    Contact,
+    LawfulBasis,
+    MainNotice,
+    NoticeBase,
+    Organisation,
+    ServiceNotice,
+    SiteFile,
+)
+from .validate import ValidContent
+
+
+@dataclass(frozen=True)
+class Recipient:
+    organisation: Organisation
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    organisation: Organisation
+    data: str
+    special_category: bool
+    criminal_offence: bool
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice with every id replaced by the entry it names."""
+
+    content: NoticeBase
+    users: tuple[Organisation, ...] = ()
+    article_6: tuple[LawfulBasis, ...] = ()
+    article_9: tuple[LawfulBasis, ...] = ()
+    schedule_1: tuple[LawfulBasis, ...] = ()
+    criminal_offence: tuple[LawfulBasis, ...] = ()
+    acts: tuple[Act, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
+    sources: tuple[Source, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    section_contacts: dict[str, tuple[Contact, ...]] = field(default_factory=dict)
+
+    @property
+    def slug(self) -> str:
+        return self.content.slug
+
+    @property
+    def title(self) -> str:
+        return self.content.title
+
+    @property
+    def is_main(self) -> bool:
+        return isinstance(self.content, MainNotice)
+
+    @property
+    def lawful_bases(self) -> tuple[LawfulBasis, ...]:
+        """Every basis the notice relies on, in the order the page lists them."""
+        return self.article_6 + self.article_9 + self.schedule_1 + self.criminal_offence
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages show, resolved and in a fixed order."""
+
+    config: SiteFile
+    controller: Organisation
+    data_protection_officer: Contact
+    regulator: Contact
+    contacts: dict[str, Contact]
+    lawful_bases: tuple[LawfulBasis, ...]
+    legislation: tuple[Act, ...]
+    organisations: tuple[Organisation, ...]
+    notices: tuple[Notice, ...]
+
+    @property
+    def main_notice(self) -> Notice:
+        return next(n for n in self.notices if n.is_main)
+
+    @property
+    def service_notices(self) -> tuple[Notice, ...]:
+        return tuple(n for n in self.notices if not n.is_main)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, e.g. '/privacy/' (always ends with '/')."""
+        path = urlsplit(self.config.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def notices_relying_on(self, basis: LawfulBasis) -> list[Notice]:
+        return [n for n in self.notices if basis in n.lawful_bases]
+
+    def notices_sharing_with(self, organisation: Organisation) -> list[tuple[Notice, Recipient]]:
+        return [(n, r) for n in self.notices for r in n.recipients if r.organisation == organisation]
+
+    def notices_obtaining_from(self, organisation: Organisation) -> list[tuple[Notice, Source]]:
+        return [(n, s) for n in self.notices for s in n.sources if s.organisation == organisation]
+
+
+def resolve_references(content: ValidContent) -> Site:
+    """Build the site model from validated content (every id is known to exist)."""
+    organisations = {o.id: o for o in content.organisations}
+    bases = {b.id: b for b in content.lawful_bases}
+    acts = {a.id: a for a in content.legislation}
+    contacts = {c.id: c for c in content.site.contacts}
+    notices = [_resolve_notice(n, organisations, bases, acts, contacts) for n in content.notices]
+    notices.sort(key=lambda n: (not n.is_main, n.title.lower(), n.slug))
+    return Site(
+        config=content.site,
+        controller=organisations[content.site.controller],
+        data_protection_officer=contacts[content.site.data_protection_officer],
+        regulator=contacts[content.site.regulator],
+        contacts=contacts,
+        lawful_bases=tuple(content.lawful_bases),
+        legislation=tuple(content.legislation),
+        organisations=tuple(content.organisations),
+        notices=tuple(notices),
+    )
+
+
+def _resolve_notice(
+    notice: NoticeBase,
+    organisations: dict[str, Organisation],
+    bases: dict[str, LawfulBasis],
+    acts: dict[str, Act],
+    contacts: dict[str, Contact],
+) -> Notice:
+    if isinstance(notice, MainNotice):
+        return Notice(
+            content=notice,
+            section_contacts={s.id: tuple(contacts[c] for c in s.contacts) for s in notice.sections},
+        )
+    assert isinstance(notice, ServiceNotice)
+    basis = notice.lawful_basis
+    return Notice(
+        content=notice,
+        users=tuple(organisations[o] for o in notice.used_by.organisations),
+        article_6=tuple(bases[b] for b in basis.article_6),
+        article_9=tuple(bases[b] for b in basis.article_9),
+        schedule_1=tuple(bases[b] for b in basis.schedule_1),
+        criminal_offence=tuple(bases[b] for b in basis.criminal_offence),
+        acts=tuple(acts[a] for a in notice.legislation.acts),
+        recipients=tuple(
+            Recipient(organisations[r.organisation], r.why) for r in notice.sharing.recipients
+        ),
+        sources=tuple(
+            Source(organisations[s.organisation], s.data, s.special_category, s.criminal_offence)
+            for s in (notice.sources.items if notice.sources else [])
+        ),
+        contacts=tuple(contacts[c] for c in notice.rights.contacts),
+    )
