@@ -1,0 +1,150 @@
+"""The site built from the shipped content: the pages, and one source of truth behind them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import PROJECT, notices
+
+
+def soup(site: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path).read_text("utf-8"), "html.parser")
+
+
+def text(site: Path, path: str) -> str:
+    return re.sub(r"\s+", " ", soup(site, path).get_text(" "))
+
+
+def register(name: str) -> list[dict]:
+    data = yaml.safe_load((PROJECT / "content" / "definitions" / f"{name}.yaml").read_text("utf-8"))
+    return data[name.replace("-", "_")]
+
+
+def test_every_page_the_brief_lists_is_written(built_site: Path) -> None:
+    for path in ["index.html", "privacy-notice/index.html", "childrens-social-care/index.html",
+                 "prevention-and-early-help/index.html", "lawful-bases/index.html", "sharing/index.html",
+                 "accessibility/index.html", "404.html", "sitemap.xml", "assets/style.css"]:
+        assert (built_site / path).is_file(), path
+
+
+def test_home_page_lists_every_notice_with_its_summary(built_site: Path) -> None:
+    home = soup(built_site, "index.html")
+    links = {a["href"]: a.get_text(strip=True) for a in home.main.find_all("a")}
+    for path in sorted((PROJECT / "content" / "notices").glob("*.yaml")):
+        notice = yaml.safe_load(path.read_text("utf-8"))
+        assert links.get(f"{notice['slug']}/") == notice["title"]
+        assert notice["summary"] in home.main.get_text(" ")
+
+
+def test_service_notices_have_the_same_sections_in_the_same_order(built_site: Path) -> None:
+    def headings(slug: str) -> list[str]:
+        return [h2.get_text(strip=True) for h2 in soup(built_site, f"{slug}/index.html").main.find_all("h2")]
+
+    care, early_help = headings("childrens-social-care"), headings("prevention-and-early-help")
+    assert care == early_help
+    assert len(care) >= 12
+    contents = [a.get_text(strip=True) for a in soup(built_site, "childrens-social-care/index.html")
+                .select(".contents-list a")]
+    assert contents == care[1:]  # the first h2 is "Contents" itself
+
+
+def test_lawful_bases_page_has_the_current_article_6_wording(built_site: Path) -> None:
+    """The DUAA 2025 reworded 6(1)(e) and inserted 6(1)(ea), in force from 5 February 2026."""
+    page = text(built_site, "lawful-bases/index.html")
+    assert ("processing is necessary for the performance of a task of the controller carried out in the"
+            " public interest or a task carried out in the exercise of official authority vested in the"
+            " controller") in page
+    assert "processing is necessary for the purposes of a recognised legitimate interest" in page
+    assert "Article 6(1)(ea)" in page
+
+
+def test_lawful_bases_page_links_each_basis_to_the_notices_relying_on_it(built_site: Path) -> None:
+    page = soup(built_site, "lawful-bases/index.html")
+    consent = page.find(id="art6-1-a").find_parent("article")
+    targets = {a["href"] for a in consent.find_all("a")}
+    assert {"../childrens-social-care/#lawful-basis", "../prevention-and-early-help/#lawful-basis"} <= targets
+    public_task = page.find(id="art6-1-e").find_parent("article")
+    assert "No notice relies on this" in public_task.get_text()  # seeds gap 6, kept as published
+    for entry in register("lawful-bases"):
+        assert page.find(id=entry["id"]) is not None, entry["id"]
+
+
+def test_sharing_page_is_a_table_of_organisations_by_notice(built_site: Path) -> None:
+    page = soup(built_site, "sharing/index.html")
+    table = page.find("table")
+    assert table.caption.get_text(strip=True)
+    assert all(th.get("scope") in ("col", "row") for th in table.find_all("th"))
+    rows = {row.th.get_text(strip=True): {a["href"] for a in row.find_all("a") if "#sharing" in a["href"]}
+            for row in table.tbody.find_all("tr")}
+    assert rows["Bradford Council"] == {"../childrens-social-care/#sharing", "../prevention-and-early-help/#sharing"}
+    assert rows["Ofsted"] == {"../prevention-and-early-help/#sharing"}
+
+
+def test_notices_name_register_entries_only_by_id() -> None:
+    """No statutory wording, Act title or organisation's official name typed into a notice."""
+    notices_text = "\n".join(p.read_text("utf-8") for p in (PROJECT / "content" / "notices").glob("*.yaml"))
+    flat = re.sub(r"\s+", " ", notices_text)
+    for basis in register("lawful-bases"):
+        words = re.sub(r"\s+", " ", basis["wording"])
+        for start in range(0, max(1, len(words) - 50), 25):
+            assert words[start:start + 50] not in flat, (basis["id"], words[start:start + 50])
+    for act in register("legislation"):
+        if act["type"] != "regulation":  # prose may name the UK GDPR itself, as the main notice does
+            assert act["title"] not in flat, act["title"]
+
+
+def test_changing_a_register_entry_changes_every_page_that_uses_it(project: Path) -> None:
+    lawful_bases = project / "content" / "definitions" / "lawful-bases.yaml"
+    lawful_bases.write_text(lawful_bases.read_text("utf-8").replace(
+        "the data subject has given consent", "the data subject has given CONSENT-EDITED", 1), "utf-8")
+    legislation = project / "content" / "definitions" / "legislation.yaml"
+    legislation.write_text(legislation.read_text("utf-8").replace(
+        "title: Children Act 1989", "title: Children Act 1989 (edited)", 1), "utf-8")
+    organisations = project / "content" / "definitions" / "organisations.yaml"
+    organisations.write_text(organisations.read_text("utf-8").replace(
+        "short_name: Bradford Council", "short_name: Bradford Council (edited)", 1), "utf-8")
+    result = notices(project, "build")
+    assert result.code == 0, result.stderr
+    site = project / "site"
+    for page in ["childrens-social-care/index.html", "prevention-and-early-help/index.html",
+                 "lawful-bases/index.html"]:
+        assert "the data subject has given CONSENT-EDITED" in text(site, page), page
+    for page in ["childrens-social-care/index.html", "prevention-and-early-help/index.html"]:
+        assert "Children Act 1989 (edited)" in text(site, page), page
+        assert "Bradford Council (edited)" in text(site, page), page
+    assert "Bradford Council (edited)" in text(site, "sharing/index.html")
+
+
+def test_markdown_prose_cannot_carry_raw_html(project: Path) -> None:
+    notice = project / "content" / "notices" / "prevention-and-early-help.yaml"
+    notice.write_text(notice.read_text("utf-8").replace(
+        "why: |\n", "why: |\n  <b onclick=\"alert(1)\">bold</b> <script>alert(2)</script>\n", 1), "utf-8")
+    assert notices(project, "build").code == 0
+    page = soup(project / "site", "prevention-and-early-help/index.html")
+    assert page.find("script") is None and page.find("b") is None
+    assert '<b onclick="alert(1)">bold</b>' in page.get_text()  # shown as text, harmless
+
+
+def test_building_twice_gives_identical_bytes(project: Path, tmp_path: Path) -> None:
+    def digest(folder: Path) -> dict[str, str]:
+        return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert notices(project, "build", "--out", str(tmp_path / "one")).code == 0
+    assert notices(project, "build", "--out", str(tmp_path / "two")).code == 0
+    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+    assert len(digest(tmp_path / "one")) >= 10
+
+
+def test_sitemap_lists_every_page_at_the_base_url(built_site: Path) -> None:
+    sitemap = (built_site / "sitemap.xml").read_text("utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    base = yaml.safe_load((PROJECT / "content" / "site.yaml").read_text("utf-8"))["base_url"]
+    assert all(loc.startswith(base) for loc in locations)
+    assert f"{base}childrens-social-care/" in locations and f"{base}" in locations
+    assert not any("404" in loc for loc in locations)
