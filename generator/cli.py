@@ -29,13 +29,24 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the site into a folder")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: site)")
-    build.add_argument("--base-url", default=None, help="published address, overriding site.yaml")
+    build.add_argument("--base-url", type=_base_url, default=None,
+                       help="published address (http or https), overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     check = commands.add_parser("check", help="check the content without writing anything")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json", "github"), default=None,
                        help="how to print problems (default: text; github under GitHub Actions)")
+    check.add_argument("--links", action="store_true",
+                       help="also list every external link, one per line, for a link checker"
+                            " (no network; not with --format json)")
+    check.add_argument("--compliance", action="store_true",
+                       help="with --format json: print {diagnostics, compliance} with the compliance table")
+    check.add_argument("--html", type=Path, default=None, metavar="DIR",
+                       help="also write the staff compliance report to DIR/index.html (not for publishing)")
+
+    schema = commands.add_parser("schema", help="write the JSON Schema files editors use to check content")
+    schema.add_argument("--out", type=Path, default=None, help="folder to write to (default: schemas)")
 
     serve = commands.add_parser("serve", help="preview the site, rebuilding on every save")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
@@ -51,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(root, args)
         if args.command == "check":
             return _check(root, args)
+        if args.command == "schema":
+            return _schema(root, args)
         from .serve import serve
 
         return serve(root, host=args.host, port=args.port)
@@ -77,8 +90,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         print("Build failed: the site was not changed.", file=sys.stderr)
         return EXIT_CONTENT
     warnings = len(result.diagnostics.warnings)
-    print(f"Built {result.pages} pages ({len(result.files)} files, {warnings} warnings)"
-          f" in {result.seconds:.2f} s into {_display(out)}")
+    print(f"Built {result.pages} pages ({len(result.files)} files, {warnings} warning"
+          f"{'' if warnings == 1 else 's'}) in {result.seconds:.2f} s into {_display(out)}")
     return EXIT_OK
 
 
@@ -90,14 +103,56 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     output_format = _default_format(args.format)
     items = result.diagnostics.sorted()
     text = format_diagnostics(items, output_format)
-    if text:
+    if output_format == "json" and args.compliance:
+        from .report import compliance_json
+
+        print(compliance_json(items, result.compliance))
+    elif text:
         print(text, file=sys.stdout if output_format == "json" else sys.stderr)
     elif output_format == "json":
         print("[]")
+    if result.compliance is not None and result.site is not None:
+        from .report import compliance_table, write_report
+        from .write import UnsafeOutput
+
+        if output_format != "json":
+            sys.stderr.flush()
+            print(compliance_table(result.compliance))
+        if args.html:
+            try:
+                written = write_report(result.compliance, result.site, items, root / "templates",
+                                       args.html.resolve())
+            except (OSError, ValueError, UnsafeOutput) as exc:
+                print(f"notices: error: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"Wrote the compliance report to {written}", file=sys.stderr)
     if result.diagnostics.has_errors(args.strict):
         return EXIT_CONTENT
-    if output_format == "text":
+    if args.links and result.links is not None and output_format != "json":
+        for url, pages in result.links.external.items():
+            print(f"{url}\t{' '.join(pages)}")
+    if output_format == "text" and not result.diagnostics.warnings:
         print(f"No problems found in {len(result.site.notices) if result.site else 0} notices.")
+    return EXIT_OK
+
+
+def _base_url(value: str) -> str:
+    """--base-url must be an http(s) address; a missing trailing slash is added."""
+    from .links import normalise_base_url
+
+    try:
+        return normalise_base_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _schema(root: Path, args: argparse.Namespace) -> int:
+    from .jsonschema import SCHEMA_FOLDER, schema_files, write_schemas
+
+    folder = (args.out or root / SCHEMA_FOLDER).resolve()
+    changed = write_schemas(folder)
+    print(f"Schemas in {_display(folder)}: {len(changed)} written, {len(schema_files()) - len(changed)}"
+          " already up to date")
     return EXIT_OK
 
 

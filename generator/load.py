@@ -23,6 +23,9 @@ Position = tuple[int, int]
 MAX_NODES = 200_000
 """More values than any real notice has; an alias bomb ("billion laughs") hits it fast."""
 MAX_DEPTH = 40
+SAFE_NESTING = 200
+"""Beyond this (a rough upper bound), libyaml's recursive C parser could crash the process,
+so such a file is parsed by PyYAML's Python parser, which fails cleanly instead."""
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
@@ -69,19 +72,32 @@ def load_yaml(path: Path, diagnostics: Diagnostics) -> SourceFile | None:
     if not _has_content(text):
         diagnostics.error(path, (1, 1), "the file is empty", "add the content, or delete the file")
         return None
-    tab = _TAB_INDENT.search(text)
-    if tab:
+    tabs = list(_TAB_INDENT.finditer(text))
+    for tab in tabs[:20]:
         line = text.count("\n", 0, tab.start()) + 1
         column = tab.end() - tab.start()
         diagnostics.error(path, (line, column), "a tab is used for indentation",
                           "YAML indents with spaces only: replace the tab with spaces")
+    if tabs:
         return None
+    loader = _Loader if _nesting_bound(text) <= SAFE_NESTING else yaml.SafeLoader
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=loader)
+    except RecursionError:
+        diagnostics.error(path, (1, 1), "the file is nested too deeply to read",
+                          "a notice needs only a few levels of indentation: check the brackets")
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         diagnostics.error(path, position, _yaml_message(exc), _yaml_hint(exc))
+        return None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        diagnostics.error(path, (line, column), f"the file contains an invisible control character"
+                          f" (U+{code:04X}) that YAML does not allow", "delete it, or retype the line")
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(path, (1, 1), f"this is not valid YAML: {exc}")
@@ -94,10 +110,26 @@ def load_yaml(path: Path, diagnostics: Diagnostics) -> SourceFile | None:
     try:
         source.data = builder.build(node, ())
     except _TooLarge as exc:
-        diagnostics.error(path, builder.last_position, str(exc),
-                          "write the values out instead of repeating them with aliases")
+        # At the top-level key whose value grew too large: the editor's unit of work.
+        where = source.keys.get(builder.location[:1], builder.last_position)
+        diagnostics.error(path, where, exc.args[0], exc.args[1])
         return None
     return source if builder.ok else None
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound on how deeply `text` nests: brackets, indentation and `- ` per line."""
+    flow = deepest = 0
+    for line in text.splitlines():
+        block = len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ") + line.count("? ")
+        deepest = max(deepest, flow + block)
+        for char in line:
+            if char in "[{":
+                flow += 1
+                deepest = max(deepest, flow + block)
+            elif char in "]}":
+                flow = max(0, flow - 1)
+    return deepest
 
 
 def _decode(path: Path, raw: bytes, diagnostics: Diagnostics) -> str | None:
@@ -118,19 +150,27 @@ def _has_content(text: str) -> bool:
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = (exc.problem or "the YAML is malformed").rstrip(".")
+    if exc.context and problem.startswith("but "):  # libyaml: context "expected X", problem "but found Y"
+        return f"this is not valid YAML: {exc.context}, {problem}"
     if exc.context and exc.context not in problem:
         return f"this is not valid YAML: {problem} ({exc.context})"
     return f"this is not valid YAML: {problem}"
 
 
 def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
+    problem = f"{exc.context or ''} {exc.problem or ''}"
     if "mapping values are not allowed" in problem:
         return "put text that contains ': ' in quotes, or check the indentation of this line"
     if "found character '\\t'" in problem:
         return "replace the tab with spaces"
     if "could not find expected ':'" in problem:
         return "each line needs `key: value`; check the line above for a missing colon"
+    if "expected a single document" in problem:
+        return "a content file holds one document: remove the `---` line"
+    if "found undefined alias" in problem:
+        return "a `*` at the start of a value refers to an anchor: put the value in quotes"
+    if "found character '@'" in problem or "found character '`'" in problem:
+        return "a value cannot start with @ or `: put it in quotes"
     if "did not find expected" in problem or "expected <block end>" in problem:
         return "check the indentation: items of one list or mapping line up exactly"
     return ""
@@ -146,15 +186,19 @@ class _Builder:
         self.count = 0
         self.ok = True
         self.last_position: Position = (1, 1)
+        self.location: Location = ()
 
     def build(self, node: yaml.Node, location: Location, depth: int = 0) -> Any:
         self.count += 1
         position = (node.start_mark.line + 1, node.start_mark.column + 1)
         self.last_position = position
+        self.location = location
         if self.count > MAX_NODES:
-            raise _TooLarge("the file expands to too many values (YAML aliases repeated too often)")
+            raise _TooLarge("the file expands to too many values (YAML aliases `*name` repeated too often)",
+                            "write the values out instead of repeating them with aliases")
         if depth > MAX_DEPTH:
-            raise _TooLarge("the file is nested too deeply (or an alias refers to itself)")
+            raise _TooLarge("the file is nested too deeply (or an alias `*name` refers to itself)",
+                            "a content file needs only a few levels of indentation")
         self.source.values[location] = position
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, location, depth)
@@ -162,9 +206,8 @@ class _Builder:
             return [self.build(item, location + (i,), depth + 1) for i, item in enumerate(node.value)]
         try:
             return self.constructor.construct_object(node)
-        except yaml.YAMLError as exc:
-            self._error(position, f"this value cannot be read: {getattr(exc, 'problem', exc)}")
-            return None
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            return self._unreadable(node, position, exc)
 
     def _mapping(self, node: yaml.MappingNode, location: Location, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -186,6 +229,16 @@ class _Builder:
             self.source.keys[location + (key,)] = key_position
             result[key] = self.build(value_node, location + (key,), depth + 1)
         return result
+
+    def _unreadable(self, node: yaml.Node, position: Position, exc: Exception) -> None:
+        """A scalar YAML cannot turn into a value, such as the date 2026-13-45."""
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            self._error(position, f"'{node.value}' is not a real date ({exc})", "write dates as YYYY-MM-DD")
+        else:
+            problem = getattr(exc, "problem", None) or str(exc)
+            self._error(position, f"this value cannot be read: {problem}",
+                        "put the value in quotes to use it as text")
+        return None
 
     def _error(self, position: Position, message: str, hint: str = "") -> None:
         self.ok = False

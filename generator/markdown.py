@@ -9,6 +9,7 @@ at any base URL.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -20,12 +21,14 @@ from markdown_it.utils import EnvType, OptionsDict
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 NOTICE_LINK = re.compile(r"^notice:([a-z0-9]+(?:-[a-z0-9]+)*)(#[A-Za-z0-9_-]+)?$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_LINK_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
+_LINK_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>"
+                           r"|^\s*\[[^\]]+\]:\s*<?([^\s>]+)")
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
 
 
 def is_safe_link(url: str) -> bool:
     """Relative links, fragments, notice: links and the safe schemes; nothing else."""
-    url = url.strip()
+    url = _IGNORED_BY_BROWSERS.sub("", url)  # browsers drop these, so "java\tscript:" is javascript:
     scheme = _SCHEME.match(url)
     if scheme is None:
         return True
@@ -36,7 +39,7 @@ def is_safe_link(url: str) -> bool:
 
 def link_targets(text: str) -> list[str]:
     """The link targets written in a Markdown string (for checks before rendering)."""
-    return [a or b for a, b in _LINK_TARGETS.findall(text)]
+    return [a or b or c for a, b, c in _LINK_TARGETS.findall(text)]
 
 
 def _validate_link(url: str) -> bool:
@@ -55,12 +58,63 @@ def _link_open(self: RendererHTML, tokens: list[Token], idx: int, options: Optio
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """One parser for the whole build: building it is the slow part."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.disable(["image", "heading", "lheading", "html_block", "html_inline"])
+    md = _configured(html=False)
     md.validateLink = _validate_link  # type: ignore[method-assign]
-    md.normalizeLink = _keep_notice_links(md.normalizeLink)  # type: ignore[method-assign]
     md.add_render_rule("link_open", _link_open)
     return md
+
+
+def _configured(html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False})
+    md.disable(["image", "heading", "lheading"] + ([] if html else ["html_block", "html_inline"]))
+    md.normalizeLink = _keep_notice_links(md.normalizeLink)  # type: ignore[method-assign]
+    return md
+
+
+@lru_cache(maxsize=1)
+def _link_finder() -> MarkdownIt:
+    """The page's parser, except that it keeps every link so the checks can see what it drops."""
+    md = _configured(html=False)
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+@lru_cache(maxsize=1)
+def _html_finder() -> MarkdownIt:
+    return _configured(html=True)
+
+
+@dataclass
+class MarkdownProblems:
+    """What the page will not show as written: links it drops, HTML it prints as text."""
+
+    unsafe_links: list[str] = field(default_factory=list)
+    notice_links: list[str] = field(default_factory=list)
+    """Every `notice:...` link, so the validator can check that the notice exists."""
+    html: list[str] = field(default_factory=list)
+
+
+def inspect(text: str) -> MarkdownProblems:
+    """Find, before rendering, the links and HTML the renderer would drop or escape."""
+    found = MarkdownProblems()
+    for token in _inline_tokens(_link_finder(), text):
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            if href.lower().startswith("notice:"):
+                found.notice_links.append(href)
+            elif not is_safe_link(href):
+                found.unsafe_links.append(href)
+    found.html = [t.content.strip() for t in _inline_tokens(_html_finder(), text)
+                  if t.type in ("html_inline", "html_block") and t.content.strip()]
+    return found
+
+
+def _inline_tokens(md: MarkdownIt, text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for token in md.parse(text):
+        tokens.append(token)
+        tokens.extend(token.children or [])
+    return tokens
 
 
 def _keep_notice_links(normalize: Any) -> Any:

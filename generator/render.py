@@ -81,9 +81,14 @@ def plan_pages(site: Site) -> list[Page]:
     return pages
 
 
-def render_site(site: Site, templates: Path, diagnostics: Diagnostics) -> dict[str, bytes]:
-    """Render every page, the sitemap and the assets; template errors become diagnostics."""
-    env = create_environment(templates)
+def render_site(
+    site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None
+) -> dict[str, bytes]:
+    """Render every page, the sitemap and the assets; template errors become diagnostics.
+
+    The preview passes its own `env` (with auto_reload) to reuse compiled templates between builds.
+    """
+    env = env or create_environment(templates)
     pages = plan_pages(site)
     files: dict[str, bytes] = {}
     for page in pages:

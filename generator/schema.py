@@ -11,21 +11,36 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic import model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ]{8,16}[0-9]$")
-_URL = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s<>\"]*)?$")
+_URL = re.compile(r'^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?([/?#][^\s<>"]*)?$')
 
 REGISTER_FILES = {
     "lawful_bases": "content/definitions/lawful-bases.yaml",
     "legislation": "content/definitions/legislation.yaml",
     "organisations": "content/definitions/organisations.yaml",
     "contacts": "content/site.yaml",
+}
+_KIND_NOUNS = {
+    "article-6": "an Article 6 lawful basis",
+    "article-9": "an Article 9 condition",
+    "article-10": "an Article 10 (criminal offence) basis",
+    "schedule-1": "a DPA 2018 Schedule 1 condition",
 }
 _REGISTER_NOUNS = {
     "lawful_bases": "lawful basis",
@@ -35,40 +50,104 @@ _REGISTER_NOUNS = {
 }
 
 
+# Messages starting "must" get the field's name put in front by validate.report_model_error;
+# text after " | " becomes the hint.
+
+
 def _text(value: str) -> str:
     if not value.strip():
-        raise ValueError("this must not be empty")
+        raise ValueError("must not be empty | write the text after the colon, or delete the line")
     return value
 
 
+def markdown_text(value: str) -> str:
+    """The same check as plain text; a separate function so Markdown fields can be found."""
+    return _text(value)
+
+
 def _email(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty | write the email address, or delete the line")
+    if value.lower().startswith("mailto:"):
+        raise ValueError(f"'{value}' is not an email address | write just the address, without 'mailto:'")
     if not _EMAIL.match(value):
-        raise ValueError(f"'{value}' is not an email address (it should look like name@example.org.uk)")
+        raise ValueError(f"'{value}' is not an email address | it should look like name@example.org.uk")
     return value
 
 
 def _phone(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty | write the phone number, or delete the line")
     if not _PHONE.match(value):
-        raise ValueError(f"'{value}' is not a phone number (digits and spaces, like 0303 123 1113)")
+        raise ValueError(f"'{value}' is not a phone number"
+                         " | write digits and spaces only, like 0303 123 1113 or +44 303 123 1113")
     return value
 
 
 def _url(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty | write the web address, or delete the line")
+    scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise ValueError(f"'{value}' is not allowed here: a web address must start with https://"
+                         f" | '{scheme.group(1)}:' addresses are refused; use the page's https:// address")
+    if not scheme:
+        raise ValueError(f"'{value}' is not a web address | write it in full, starting with https://")
     if not _URL.match(value):
-        raise ValueError(f"'{value}' is not a web address: it must start with https:// (or http://)")
+        raise ValueError(f"'{value}' is not a valid web address"
+                         " | it should look like https://www.example.org.uk/page (no spaces)")
     return value
 
 
-Text = Annotated[str, AfterValidator(_text), Field(description="Plain text.")]
-Markdown = Annotated[str, AfterValidator(_text), Field(description="Markdown text (no raw HTML).")]
+_NOT_BLANK = {"pattern": r"\S"}
+Text = Annotated[str, AfterValidator(_text), Field(description="Plain text.", json_schema_extra=_NOT_BLANK)]
+Markdown = Annotated[str, AfterValidator(markdown_text),
+                     Field(description="Markdown text (no raw HTML).", json_schema_extra=_NOT_BLANK)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="Lowercase words and digits joined by hyphens.")]
-Email = Annotated[str, AfterValidator(_email), Field(description="An email address.")]
-Phone = Annotated[str, AfterValidator(_phone), Field(description="A phone number, digits and spaces.")]
-Url = Annotated[str, AfterValidator(_url), Field(description="A web address starting with https://.")]
+Email = Annotated[str, AfterValidator(_email),
+                  Field(description="An email address.", json_schema_extra={"pattern": _EMAIL.pattern})]
+Phone = Annotated[str, AfterValidator(_phone), Field(description="A phone number, digits and spaces.",
+                                                     json_schema_extra={"pattern": _PHONE.pattern})]
+Url = Annotated[str, AfterValidator(_url), Field(description="A web address starting with https://.",
+                                                 json_schema_extra={"pattern": _URL.pattern})]
+
+
+def is_markdown(field: FieldInfo) -> bool:
+    """Whether a model field holds Markdown (so its links are checked before rendering)."""
+
+    def found(metadata: Any) -> bool:
+        return any(isinstance(m, AfterValidator) and m.func is markdown_text for m in metadata)
+
+    def search(annotation: Any) -> bool:
+        if get_origin(annotation) is Annotated and found(get_args(annotation)[1:]):
+            return True
+        return get_origin(annotation) in (Union, UnionType) and any(search(a) for a in get_args(annotation))
+
+    return found(field.metadata) or search(field.annotation)
+
+
+def _shorthand(description: str) -> Any:
+    """JSON Schema for a list whose items may be written as a bare string (see expand_shorthand)."""
+
+    def extend(schema: dict[str, Any]) -> None:
+        schema["items"] = {"anyOf": [{"type": "string", "minLength": 1, "description": description},
+                                     schema["items"]]}
+
+    return extend
 
 
 def reference(register: str, kinds: tuple[str, ...] = ()) -> Any:
     """A field holding the id of an entry in `register` (optionally of certain kinds)."""
+    return Annotated[str, _reference_field(register), AfterValidator(_reference_check(register, kinds))]
+
+
+def _reference_field(register: str) -> Any:
+    description = f"The id of an entry in {REGISTER_FILES[register]}."
+    return Field(pattern=ID_PATTERN, description=description)
+
+
+def _reference_check(register: str, kinds: tuple[str, ...] = ()) -> Any:
+    """Checks an id against the register's ids, passed in the validation context."""
 
     def check(value: str, info: ValidationInfo) -> str:
         known: dict[str, str] | None = (info.context or {}).get(register)
@@ -81,20 +160,25 @@ def reference(register: str, kinds: tuple[str, ...] = ()) -> Any:
             raise ValueError(f"unknown {noun} '{value}': no entry in {REGISTER_FILES[register]} has this id"
                              f" | {hint}")
         if kinds and known[value] not in kinds:
-            raise ValueError(f"'{value}' is a {known[value]} entry; this list takes {' or '.join(kinds)}")
+            wanted = " or ".join(_KIND_NOUNS.get(k, k) for k in kinds)
+            raise ValueError(f"'{value}' is {_KIND_NOUNS.get(known[value], known[value])}, but this list"
+                             f" takes {wanted} | move it to the list for its kind, or use another id")
         return value
 
-    description = f"The id of an entry in {REGISTER_FILES[register]}."
-    return Annotated[str, Field(pattern=ID_PATTERN, description=description), AfterValidator(check)]
+    return check
 
 
-OrganisationRef = reference("organisations")
-ActRef = reference("legislation")
-ContactRef = reference("contacts")
-Article6Ref = reference("lawful_bases", ("article-6",))
-Article9Ref = reference("lawful_bases", ("article-9",))
-Schedule1Ref = reference("lawful_bases", ("schedule-1",))
-CriminalRef = reference("lawful_bases", ("article-10", "schedule-1"))
+# Written out (not `reference(...)`) so type checkers see them as types.
+_BASES = _reference_field("lawful_bases")
+OrganisationRef = Annotated[str, _reference_field("organisations"),
+                            AfterValidator(_reference_check("organisations"))]
+ActRef = Annotated[str, _reference_field("legislation"), AfterValidator(_reference_check("legislation"))]
+ContactRef = Annotated[str, _reference_field("contacts"), AfterValidator(_reference_check("contacts"))]
+Article6Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-6",)))]
+Article9Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-9",)))]
+Schedule1Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("schedule-1",)))]
+CriminalRef = Annotated[str, _BASES,
+                        AfterValidator(_reference_check("lawful_bases", ("article-10", "schedule-1")))]
 
 
 class Model(BaseModel):
@@ -226,9 +310,10 @@ def expand_shorthand(items: Any, key: str) -> Any:
 
 class DataTier(Model):
     id: Id
-    title: Text | None = Field(None, description="The tier's heading; may be left out when there is one tier.")
+    title: Text | None = Field(None, description="The tier's heading; may be left out if there is one tier.")
     intro: Markdown | None = None
-    items: list[DataItem] = Field(min_length=1)
+    items: list[DataItem] = Field(min_length=1, json_schema_extra=_shorthand(
+        "Shorthand for `name: ...` when the item is neither special category nor criminal."))
 
     @field_validator("items", mode="before")
     @classmethod
@@ -270,6 +355,15 @@ class LawfulBasisSection(Model):
     article_9: list[Article9Ref] = Field(default_factory=list)
     schedule_1: list[Schedule1Ref] = Field(default_factory=list)
     criminal_offence: list[CriminalRef] = Field(default_factory=list)
+    legitimate_interests: Markdown | None = Field(
+        None, description="The legitimate interests pursued, when Article 6(1)(f) or (ea) is relied on"
+        " (UK GDPR Article 13(1)(d), 14(2)(b)).")
+    official_authority: Markdown | None = Field(
+        None, description="The official authority under which criminal offence data is processed, when no"
+        " Schedule 1 condition is relied on (UK GDPR Article 10).")
+    policy_document: Url | None = Field(
+        None, description="The appropriate policy document required by a Schedule 1 condition"
+        " (DPA 2018 Schedule 1, paragraphs 38 to 41).")
     outro: Markdown | None = None
 
 
@@ -285,7 +379,8 @@ class Recipient(Model):
 
 class Sharing(Model):
     intro: Markdown | None = None
-    recipients: list[Recipient] = Field(min_length=1)
+    recipients: list[Recipient] = Field(min_length=1, json_schema_extra=_shorthand(
+        "Shorthand for `organisation: ID` when there is no `why`."))
     reasons_intro: Markdown = "We share it when needed to:"
     reasons: list[Text] = Field(default_factory=list, description="Why we share, for every recipient.")
 
@@ -326,6 +421,11 @@ class NoticeBase(Model):
     changes: list[Change] = Field(default_factory=list)
 
 
+NotApplicableItem = Literal["data-protection-officer", "sources", "transfers", "statutory-requirement",
+                            "public-authority-restriction"]
+"""The checklist items that apply only sometimes and that the rest of the notice cannot answer."""
+
+
 class ServiceNotice(NoticeBase):
     kind: Literal["service"]
     introduction: Markdown | None = None
@@ -342,6 +442,12 @@ class ServiceNotice(NoticeBase):
     transfers: Transfers
     retention: list[RetentionPeriod] | None = None
     rights: Rights
+    statutory_requirement: Markdown | None = Field(
+        None, description="Whether people must give this information (by law or by contract) and what happens"
+        " if they do not (UK GDPR Article 13(2)(e)).")
+    not_applicable: dict[NotApplicableItem, Text] | None = Field(
+        None, description="Checklist items that do not apply to this service, each with the reason; the"
+        " compliance check treats silence as missing.")
 
 
 class MainSection(Model):

@@ -1,21 +1,24 @@
 """Stage 2, validate: every content file against its model, every id against its register.
 
 Nothing here stops at the first problem: each file is checked, each error is recorded
-with the line and column the editor wrote, and the caller decides what to do.
+with the line and column the editor wrote, and the caller decides what to do. Turning a
+pydantic error into plain words is `messages.report_model_errors`' job.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import markdown, schema
 from .diagnostics import Diagnostics
-from .load import SourceFile, load_yaml
+from .load import Location, SourceFile, load_yaml
+from .messages import child_model, report_blank_values, report_model_errors
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -24,6 +27,10 @@ REGISTERS: dict[str, tuple[str, type[BaseModel]]] = {
     "legislation": ("legislation.yaml", schema.LegislationFile),
     "organisations": ("organisations.yaml", schema.OrganisationsFile),
 }
+_KIND_OF = {model: kind for kind, model in schema.NOTICE_MODELS.items()}
+KIND_HINT = "write `kind: service` for a service's notice, `kind: main` for the main one"
+SAFE_LINKS_HINT = ("only https:, http:, mailto: and tel: links are kept, and notice:SLUG for another"
+                   " notice: fix the address or remove the link")
 
 
 @dataclass
@@ -51,7 +58,7 @@ def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | Non
     context: dict[str, dict[str, str]] = {}
     for name, (filename, model) in REGISTERS.items():
         source = load_yaml(content / "definitions" / filename, diagnostics)
-        entries = []
+        entries: list[Any] = []
         if source is not None:
             sources[name] = source
             parsed = _validate(source, model, diagnostics)
@@ -59,18 +66,18 @@ def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | Non
         registers[name] = entries
         if source is not None:  # an unreadable register: its references are not checked
             context[name] = {_entry_id(e): _entry_kind(e, name) for e in entries if _entry_id(e)}
-            _report_duplicate_ids(source, name, diagnostics)
+            report_duplicate_ids(source, (name,), diagnostics)
 
     site_source = load_yaml(content / "site.yaml", diagnostics)
     site = None
     if site_source is not None:
         sources["site"] = site_source
-        contacts = site_source.data.get("contacts") if isinstance(site_source.data, dict) else None
+        contacts = site_source.data.get("contacts")
         context["contacts"] = {
-            c["id"]: "contact" for c in contacts or [] if isinstance(c, dict) and isinstance(c.get("id"), str)
-        }
+            c["id"]: "contact" for c in contacts if isinstance(c, dict) and isinstance(c.get("id"), str)
+        } if isinstance(contacts, list) else {}
         site = _validate(site_source, schema.SiteFile, diagnostics, context)
-        _report_duplicate_ids(site_source, "contacts", diagnostics)
+        report_duplicate_ids(site_source, ("contacts",), diagnostics)
 
     notices = _validate_notices(content / "notices", context, sources, diagnostics)
     if diagnostics.errors or site is None:
@@ -83,150 +90,205 @@ def _validate_notices(
     folder: Path, context: dict[str, dict[str, str]], sources: dict[str, SourceFile],
     diagnostics: Diagnostics,
 ) -> list[schema.NoticeBase]:
-    notices: list[schema.NoticeBase] = []
-    slugs: dict[str, SourceFile] = {}
     paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not paths:
         diagnostics.error(folder, (1, 1), "there are no notices (no .yaml files in content/notices)")
-    for path in paths:
-        source = load_yaml(path, diagnostics)
-        if source is None:
-            continue
-        kind = source.data.get("kind")
-        model = schema.NOTICE_MODELS.get(kind) if isinstance(kind, str) else None
+    loaded = [source for source in (load_yaml(path, diagnostics) for path in paths) if source is not None]
+    slugs: set[str] | None = _check_slugs(loaded, diagnostics)
+    if len(loaded) < len(paths) or any(not isinstance(s.data.get("slug"), str) for s in loaded):
+        slugs = None  # a notice that cannot be read: links to it would be reported wrongly
+    models = [(source, _notice_model(source, diagnostics)) for source in loaded]
+    all_known = len(loaded) == len(paths) and all(model for _, model in models)
+    _check_one_main(folder, [source for source, model in models if model is schema.MainNotice], all_known,
+                    diagnostics)
+    notices: list[schema.NoticeBase] = []
+    for source, model in models:
         if model is None:
-            where = source.position(("kind",)) if "kind" in source.data else (1, 1)
-            diagnostics.error(path, where, f"`kind` must be 'service' or 'main', not {kind!r}"
-                              if "kind" in source.data else "missing required key 'kind'",
-                              "add `kind: service` for a service's notice, `kind: main` for the main one")
             continue
-        notice = _validate(source, model, diagnostics, context)
+        check_markdown(source, model, slugs, diagnostics)
+        data = {**source.data, "kind": _KIND_OF[model]}  # a wrong kind was reported once already
+        notice = _validate(source, model, diagnostics, context, data)
         if notice is None:
             continue
-        if notice.slug in slugs:
-            first = slugs[notice.slug]
-            diagnostics.error(path, source.position(("slug",)),
-                              f"two notices have the slug '{notice.slug}'",
-                              f"the other is {diagnostics.relative(first.path)}:"
-                              f"{first.position(('slug',))[0]}; each page needs its own slug")
-            continue
-        slugs[notice.slug] = source
-        sources[f"notice:{notice.slug}"] = source
-        notices.append(notice)
-    if notices and sum(1 for n in notices if isinstance(n, schema.MainNotice)) != 1:
-        diagnostics.error(folder, (1, 1), "there must be exactly one notice with `kind: main`")
+        _check_notice_ids(source, notice, diagnostics)
+        if sources.get(f"notice:{notice.slug}") is None:
+            sources[f"notice:{notice.slug}"] = source
+            notices.append(notice)
     return notices
 
 
-def _validate(
-    source: SourceFile, model: type[M], diagnostics: Diagnostics, context: dict[str, Any] | None = None
-) -> M | None:
-    try:
-        return model.model_validate(source.data, context=context or {})
-    except ValidationError as exc:
-        for problem in exc.errors(include_url=False):
-            report_model_error(source, model, problem, diagnostics)
+def _notice_model(source: SourceFile, diagnostics: Diagnostics) -> type[schema.NoticeBase] | None:
+    """The model the notice's `kind` names; a near miss is reported and still checked as meant."""
+    data = source.data
+    kinds = list(schema.NOTICE_MODELS)
+    if "kind" not in data:
+        diagnostics.error(source.path, source.position(()), "missing required key 'kind'", KIND_HINT)
+        guess = "service" if "information_collected" in data else "main" if "sections" in data else None
+        return schema.NOTICE_MODELS[guess] if guess else None
+    kind = data["kind"]
+    where = source.position(("kind",))
+    if kind in schema.NOTICE_MODELS:
+        return _kind_that_fits(source, kind, diagnostics)
+    if kind is None:
+        diagnostics.error(source.path, where, "'kind' is empty", KIND_HINT)
         return None
+    close = difflib.get_close_matches(str(kind).strip().lower(), kinds, n=1, cutoff=0.6)
+    diagnostics.error(source.path, where, f"'kind' must be 'service' or 'main', not {_shown(kind)}",
+                      f"did you mean '{close[0]}'?" if close else KIND_HINT)
+    return schema.NOTICE_MODELS[close[0]] if close else None
+
+
+def _kind_that_fits(source: SourceFile, kind: str, diagnostics: Diagnostics) -> type[schema.NoticeBase]:
+    """A service notice marked `kind: main` (or the reverse) is one mistake, not twenty unknown keys."""
+    model = schema.NOTICE_MODELS[kind]
+    for other_kind, other in schema.NOTICE_MODELS.items():
+        foreign = [key for key in source.data if key not in model.model_fields and key in other.model_fields]
+        if other is not model and len(foreign) >= 3:
+            diagnostics.error(source.path, source.position(("kind",)),
+                              f"this notice says `kind: {kind}`, but it is written like a"
+                              f" `kind: {other_kind}` notice (it has {', '.join(foreign[:3])})",
+                              f"did you mean `kind: {other_kind}`?")
+            return other
+    return model
+
+
+def _shown(value: Any) -> str:
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+
+
+def _check_slugs(loaded: list[SourceFile], diagnostics: Diagnostics) -> set[str]:
+    """Each notice's page needs its own address: two notices with one slug is an error at the second."""
+    first: dict[str, SourceFile] = {}
+    for source in loaded:
+        slug = source.data.get("slug")
+        if not isinstance(slug, str):
+            continue
+        if slug in first:
+            other = first[slug]
+            diagnostics.error(source.path, source.position(("slug",)), f"two notices have the slug '{slug}'",
+                              f"the other is {diagnostics.relative(other.path)}:"
+                              f"{other.position(('slug',))[0]}; each page needs its own slug")
+        else:
+            first[slug] = source
+    return set(first)
+
+
+def _check_one_main(folder: Path, mains: list[SourceFile], all_known: bool, diagnostics: Diagnostics) -> None:
+    """Exactly one main notice; "none" is only said when every notice could be read."""
+    if not mains and all_known and any(folder.glob("*.y*ml")):
+        diagnostics.error(folder, (1, 1), "there is no main notice: exactly one notice needs `kind: main`",
+                          "the main notice says who we are, your rights and how to complain")
+    if len(mains) < 2:
+        return
+    for source in mains:
+        others = ", ".join(diagnostics.relative(m.path) for m in mains if m is not source)
+        diagnostics.error(source.path, source.position(("kind",)),
+                          f"there can be only one notice with `kind: main`, but {others} has it too",
+                          "keep `kind: main` on the main notice; the others are `kind: service`")
+
+
+def _validate(
+    source: SourceFile, model: type[M], diagnostics: Diagnostics, context: dict[str, Any] | None = None,
+    data: Any = None,
+) -> M | None:
+    """Check one file against its model; every problem is reported, None if there was any."""
+    parsed: M | None = None
+    try:
+        parsed = model.model_validate(source.data if data is None else data, context=context or {})
+        problems: list[Any] = []
+    except ValidationError as exc:
+        problems = exc.errors(include_url=False)
+    reported = report_model_errors(source, model, problems, diagnostics)
+    if report_blank_values(source, reported, diagnostics):
+        return None
+    return parsed
 
 
 def report_model_error(
     source: SourceFile, model: type[BaseModel], problem: Any, diagnostics: Diagnostics
 ) -> None:
     """Turn one pydantic error into a plain-words message at the position written."""
-    location = tuple(problem["loc"])
-    kind = problem["type"]
-    field_name = _field_label(location)
-    hint = ""
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, location[:-1])
-        close = difflib.get_close_matches(str(location[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"allowed keys here: {', '.join(allowed)}"
-        diagnostics.error(source.path, source.key_position(location), f"unknown key '{location[-1]}'", hint)
+    report_model_errors(source, model, [problem], diagnostics)
+
+
+def check_markdown(
+    source: SourceFile, model: type[BaseModel], slugs: set[str] | None, diagnostics: Diagnostics
+) -> None:
+    """Links the page would drop (a warning) and `notice:` links to no notice (an error).
+
+    `slugs` is None when some notice could not be read, so `notice:` links are not checked.
+    """
+    for location, text in markdown_fields(model, source.data, ()):
+        found = markdown.inspect(text)
+        where = source.position(location)
+        for href in found.unsafe_links:
+            shown = href if len(href) < 60 else href[:57] + "..."
+            diagnostics.warning(source.path, where, f"the link to '{shown}' is not safe and will be removed"
+                                " from the page", SAFE_LINKS_HINT, rule="markdown-link")
+        for href in found.notice_links:
+            if slugs is not None:
+                _check_notice_link(source, where, href, slugs, diagnostics)
+        if found.html:
+            diagnostics.warning(source.path, where, f"HTML is not allowed in Markdown: {found.html[0]!r}"
+                                " will be shown as text", "use Markdown instead, such as **bold** or"
+                                " [words](https://...)", rule="markdown-html")
+
+
+def _check_notice_link(
+    source: SourceFile, where: tuple[int, int], href: str, slugs: set[str], diagnostics: Diagnostics
+) -> None:
+    match = markdown.NOTICE_LINK.match(href)
+    if match is None:
+        diagnostics.error(source.path, where, f"'{href}' is not a link to a notice",
+                          "write notice:SLUG or notice:SLUG#section, with the other notice's slug")
+    elif match.group(1) not in slugs:
+        close = difflib.get_close_matches(match.group(1), sorted(slugs), n=1, cutoff=0.6)
+        diagnostics.error(source.path, where, f"the link '{href}' leads nowhere: no notice has the slug"
+                          f" '{match.group(1)}'", f"did you mean 'notice:{close[0]}'?" if close
+                          else f"notice slugs are: {', '.join(sorted(slugs))}")
+
+
+def markdown_fields(model: Any, data: Any, location: Location) -> Iterator[tuple[Location, str]]:
+    """Every Markdown string in `data`, walked alongside the model that describes it."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None or not isinstance(data, dict):
         return
-    if kind == "missing":
-        message = f"missing required key '{location[-1]}'"
-        hint = f"add `{location[-1]}:` here"
-    elif kind in ("value_error", "assertion_error"):
-        message = str(problem["msg"]).removeprefix("Value error, ")
-        if " | " in message:
-            message, hint = message.split(" | ", 1)
-    elif kind == "literal_error":
-        message = f"{field_name} must be one of {problem['ctx']['expected']}, not {problem['input']!r}"
-    elif kind == "string_pattern_mismatch":
-        message = f"{field_name} '{problem['input']}' must be lowercase words joined by hyphens"
-        hint = f"for example '{_suggest_id(str(problem['input']))}'"
-    elif kind == "too_short":
-        message = f"{field_name} must not be empty: list at least one item"
-    elif kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type", "model_type",
-                  "date_type", "date_from_datetime_parsing", "date_parsing", "bool_parsing",
-                  "int_parsing"):
-        message = f"{field_name} {_TYPE_WORDS.get(kind, 'has the wrong type')}, not {_describe(problem['input'])}"
-        if kind == "string_type" and problem["input"] is None:
-            message = f"{field_name} is empty"
-            hint = "write the value after the colon, or delete the line"
-    else:
-        message = f"{field_name}: {problem['msg']}"
-    diagnostics.error(source.path, source.position(location), message, hint)
-
-
-_TYPE_WORDS = {
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "list_type": "must be a list (lines starting with '- ')",
-    "dict_type": "must be a mapping of `key: value` lines",
-    "model_type": "must be a mapping of `key: value` lines",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "date_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
-}
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value)
-    return text if len(text) < 60 else text[:57] + "..."
-
-
-def _field_label(location: tuple[Any, ...]) -> str:
-    words = [str(part) for part in location if not isinstance(part, int)]
-    return f"'{words[-1]}'" if words else "the value"
-
-
-def _suggest_id(value: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-id"
-
-
-def _allowed_keys(model: type[BaseModel], location: tuple[Any, ...]) -> list[str]:
-    """The keys the model allows at `location`, for 'did you mean' suggestions."""
-    current: Any = model
-    for part in location:
-        if isinstance(part, int):
+    for key, value in data.items():
+        info = fields.get(key)
+        if info is None:
             continue
-        field_info = getattr(current, "model_fields", {}).get(part)
-        if field_info is None:
-            return []
-        current = _model_in(field_info.annotation)
-    return sorted(getattr(current, "model_fields", {}))
+        here = location + (key,)
+        if schema.is_markdown(info):
+            if isinstance(value, str):
+                yield here, value
+            continue
+        inner = child_model(info.annotation)
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            yield from markdown_fields(inner, item, here if index is None else here + (index,))
 
 
-def _model_in(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+def _check_notice_ids(source: SourceFile, notice: schema.NoticeBase, diagnostics: Diagnostics) -> None:
+    """Ids that must be unique inside one notice, and references from one part to another."""
+    if isinstance(notice, schema.ServiceNotice):
+        tiers = report_duplicate_ids(source, ("information_collected", "tiers"), diagnostics)
+        for index, period in enumerate(notice.retention or []):
+            if period.tier is not None and period.tier not in tiers:
+                _unknown(source, ("retention", index, "tier"), "data tier", period.tier, tiers,
+                         "information_collected:", diagnostics)
+    elif isinstance(notice, schema.MainNotice):
+        sections = report_duplicate_ids(source, ("sections",), diagnostics)
+        if notice.rights_after and notice.rights_after not in sections:
+            _unknown(source, ("rights_after",), "section", notice.rights_after, sections, "sections:",
+                     diagnostics)
+
+
+def _unknown(source: SourceFile, location: Location, noun: str, value: str, known: list[str],
+             where: str, diagnostics: Diagnostics) -> None:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+    diagnostics.error(source.path, source.position(location), f"unknown {noun} '{value}'",
+                      f"did you mean '{close[0]}'?" if close else
+                      f"use the id of one of the {noun}s under `{where}`: {', '.join(known)}")
 
 
 def _entry_id(entry: Any) -> str:
@@ -243,19 +305,25 @@ def _entry_kind(entry: Any, register: str) -> str:
 def _salvage_ids(source: SourceFile, name: str) -> list[dict[str, Any]]:
     """Ids of a register that has errors, so notices' references are not all reported too."""
     entries = source.data.get(name) if isinstance(source.data, dict) else None
-    return [e for e in entries or [] if isinstance(e, dict) and isinstance(e.get("id"), str)]
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)]
 
 
-def _report_duplicate_ids(source: SourceFile, name: str, diagnostics: Diagnostics) -> None:
-    entries = source.data.get(name) if isinstance(source.data, dict) else None
+def report_duplicate_ids(source: SourceFile, location: Location, diagnostics: Diagnostics) -> list[str]:
+    """Report an id used twice in the list at `location`; returns the ids, each once, in order."""
+    entries: Any = source.data
+    for part in location:
+        entries = entries.get(part) if isinstance(entries, dict) else None
     seen: dict[str, int] = {}
-    for index, entry in enumerate(entries or []):
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
         entry_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(entry_id, str):
             continue
-        position = source.position((name, index, "id"))
+        position = source.position(location + (index, "id"))
         if entry_id in seen:
             diagnostics.error(source.path, position, f"duplicate id '{entry_id}' (first used at line"
                               f" {seen[entry_id]})", "each entry needs its own id")
         else:
             seen[entry_id] = position[0]
+    return list(seen)

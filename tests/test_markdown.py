@@ -1,0 +1,105 @@
+"""Markdown is safe by construction: no content file can put a script or an event handler on a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import notices
+
+from generator.markdown import inspect, is_safe_link, link_targets, render_block, render_inline
+
+CSC = "content/notices/children-social-care.yaml"
+
+
+@pytest.mark.parametrize("url", [
+    "https://ico.org.uk/", "http://example.org", "mailto:dpo@example.org", "tel:+443031231113",
+    "#sharing", "../lawful-bases/", "notice:privacy-notice", "notice:privacy-notice#your-rights",
+])
+def test_safe_links(url: str) -> None:
+    assert is_safe_link(url)
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
+    "java\nscript:alert(1)", "vbscript:msgbox", "data:text/html,<script>alert(1)</script>", "file:///etc/passwd",
+])
+def test_unsafe_links(url: str) -> None:
+    assert not is_safe_link(url)
+
+
+def test_raw_html_is_shown_as_text() -> None:
+    html = render_block('<script>alert(1)</script>\n\nHello <img src=x onerror="alert(1)"> there')
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None
+    assert "<script>alert(1)</script>" in soup.get_text()
+
+
+@pytest.mark.parametrize("text", [
+    "[click](javascript:alert(1))", "<javascript:alert(1)>", "[click][x]\n\n[x]: javascript:alert(1)",
+    "[click](JAVASCRIPT:alert(1) 'title')", "![img](javascript:alert(1))",
+])
+def test_unsafe_links_are_dropped_and_reported(text: str) -> None:
+    soup = BeautifulSoup(render_block(text), "html.parser")
+    assert all(is_safe_link(a.get("href", "")) for a in soup.find_all("a"))
+    assert soup.find("a") is None
+    assert [link.lower() for link in inspect(text).unsafe_links] == ["javascript:alert(1)"]
+
+
+def test_notice_links_become_relative_and_are_reported_for_checking() -> None:
+    html = render_inline("see [the main notice](notice:privacy-notice#your-rights)", root="../")
+    assert '<a href="../privacy-notice/#your-rights">the main notice</a>' in html
+    assert inspect("[a](notice:privacy-notice) [b](https://x.org)").notice_links == ["notice:privacy-notice"]
+
+
+def test_inspect_finds_html_but_not_code() -> None:
+    found = inspect("a <b>bold</b> word and `<i>code</i>`")
+    assert found.html == ["<b>", "</b>"]
+
+
+def test_link_targets_in_a_yaml_line() -> None:
+    found = link_targets("  - see [x](https://a.org) and <mailto:a@b.org>")
+    assert found == ["https://a.org", "mailto:a@b.org"]
+    assert link_targets("[x]: javascript:alert(1)") == ["javascript:alert(1)"]
+
+
+HOSTILE = {
+    "introduction": "<script>alert('intro')</script>\n\n<img src=x onerror=alert(1)> [a](javascript:alert(2))"
+                    " <a href=\"javascript:alert(3)\" onclick=\"alert(4)\">x</a>\n\n<svg onload=alert(5)>",
+    "security": "<iframe src=https://evil.example></iframe> <div onmouseover='alert(6)'>hover</div>\n\n"
+                + "A very long paragraph. " * 4500,
+}
+
+
+def test_hostile_but_valid_content_builds_without_any_live_script(project: Path) -> None:
+    path = project / CSC
+    text = path.read_text("utf-8")
+    text = text.replace("introduction: |\n", "introduction: |\n" + "".join(
+        f"  {line}\n" for line in HOSTILE["introduction"].splitlines()) + "\n", 1)
+    text = text.replace("security: |\n", f"security: |\n  {HOSTILE['security'].splitlines()[0]}\n\n"
+                        f"  {HOSTILE['security'].splitlines()[-1]}\n\n", 1)
+    text = text.replace("title: Children’s Social Care", "title: \"<script>alert('title')</script>\"")
+    path.write_text(text, "utf-8")
+    assert len(HOSTILE["security"]) > 100_000
+
+    run = notices(project, "build")
+    assert run.code == 0, run.stderr
+    assert "is not safe and will be removed" in run.stderr
+    assert "HTML is not allowed in Markdown" in run.stderr
+    pages = sorted((project / "site").rglob("*.html"))
+    assert pages
+    for page in pages:
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        scripts = [s for s in soup.find_all("script") if s.get("type") != "application/ld+json"]
+        assert scripts == [], page
+        for tag in soup.find_all(True):
+            assert not [a for a in tag.attrs if a.lower().startswith("on")], (page, tag.name, tag.attrs)
+            for attribute in ("href", "src", "action", "formaction"):
+                assert is_safe_link(str(tag.get(attribute, ""))), (page, tag)
+        assert soup.find(["iframe", "svg", "img", "object", "embed"]) is None, page
+    notice = BeautifulSoup((project / "site" / "childrens-social-care" / "index.html").read_text("utf-8"),
+                           "html.parser")
+    shown = notice.get_text()
+    assert "<script>alert('intro')</script>" in shown and "<script>alert('title')</script>" in shown
+    assert "A very long paragraph. " * 4000 in shown

@@ -1,0 +1,155 @@
+"""Nothing lost: a failed or interrupted write leaves the last good site byte for byte, and no litter."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator import write
+from generator.write import UnsafeOutput, write_site
+
+OLD = {"index.html": b"<h1>old</h1>", "a/index.html": b"old a", "assets/style.css": b"body{}"}
+NEW = {"index.html": b"<h1>new</h1>", "b/index.html": b"new b"}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def _litter(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site."))
+
+
+def test_replaces_the_whole_site(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    write_site(NEW, out)
+    assert _snapshot(out) == NEW  # a page that is gone from the content is gone from the site
+    assert oct(out.stat().st_mode & 0o777) == "0o755"
+    assert _litter(tmp_path) == []
+
+
+def test_a_failure_mid_write_keeps_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    real = Path.write_bytes
+    calls = []
+
+    def failing(self: Path, data: bytes) -> int:
+        calls.append(self)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        write_site(NEW, out)
+    assert _snapshot(out) == OLD
+    assert _litter(tmp_path) == []
+
+
+def test_ctrl_c_between_the_renames_still_finishes_the_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one moment with no site at all: a SIGINT there is held until the new site is in place."""
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    real_rename = os.rename
+
+    def rename_then_interrupt(source: str | Path, target: str | Path) -> None:
+        real_rename(source, target)
+        if Path(target).name.startswith(".site.old-"):
+            os.kill(os.getpid(), signal.SIGINT)  # Python runs the handler at the next instruction
+
+    monkeypatch.setattr(write.os, "rename", rename_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_site(NEW, out)
+    assert _snapshot(out) == NEW
+    assert _litter(tmp_path) == []
+
+
+def test_refuses_folders_that_are_not_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "minutes.docx").write_bytes(b"keep me")
+    (tmp_path / "file.txt").write_text("x")
+    for out, reason in [(project, "holds the project"), (tmp_path, "folder you are working in"),
+                        (tmp_path / "notes", "no index.html"), (tmp_path / "file.txt", "is a file"),
+                        (Path("/"), "choose a folder of its own")]:
+        with pytest.raises(UnsafeOutput, match=reason):
+            write_site(NEW, out)
+    assert (tmp_path / "notes" / "minutes.docx").read_bytes() == b"keep me"
+    assert (project / "content").is_dir()
+
+
+def test_an_empty_folder_is_fine(tmp_path: Path) -> None:
+    (tmp_path / "public").mkdir()
+    write_site(NEW, tmp_path / "public")
+    assert _snapshot(tmp_path / "public") == NEW
+
+
+def test_no_file_lands_outside_the_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(UnsafeOutput, match="outside the output folder"):
+        write_site({"../escaped.html": b"x"}, tmp_path / "site")
+    assert not (tmp_path / "escaped.html").exists()
+    assert not (tmp_path / "site").exists() and _litter(tmp_path) == []
+
+
+def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    os.rename(out, tmp_path / ".site.old-abc123")  # what `kill -9` between the two renames leaves
+    write.check_output_folder(out)
+    write_site(NEW, out)
+    assert _snapshot(out) == NEW
+    assert _litter(tmp_path) == []
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from generator.write import write_site
+
+    real = Path.write_bytes
+    count = 0
+
+    def slow(self, data):
+        global count
+        count += 1
+        if count == 20:
+            print("writing", flush=True)
+        time.sleep(0.002)
+        return real(self, data)
+
+    Path.write_bytes = slow
+    files = {f"page-{i}/index.html": b"new" * 1000 for i in range(3000)}
+    files["index.html"] = b"new"
+    try:
+        write_site(files, Path(sys.argv[1]))
+    except KeyboardInterrupt:
+        sys.exit(130)
+    print("finished", flush=True)
+""")
+
+
+def test_a_real_sigint_mid_write_keeps_the_old_site(tmp_path: Path) -> None:
+    """Ctrl-C as a person presses it: a real signal to a real process while it writes."""
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parent.parent)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "writing"
+    child.send_signal(signal.SIGINT)
+    assert child.wait(timeout=60) == 130
+    assert _snapshot(out) == OLD
+    assert _litter(tmp_path) == []
