@@ -42,6 +42,9 @@ def make_parser() -> argparse.ArgumentParser:
                             " (no network; not with --format json)")
     check.add_argument("--compliance", action="store_true",
                        help="with --format json: print {diagnostics, compliance} with the compliance table")
+    check.add_argument("--previous", type=Path, default=None, metavar="FILE",
+                       help="a notices.json from an earlier build (a local file): warn about each notice"
+                            " whose page changed but whose change list did not")
     check.add_argument("--html", type=Path, default=None, metavar="DIR",
                        help="also write the staff compliance report to DIR/index.html (not for publishing)")
 
@@ -100,6 +103,15 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     from .diagnostics import format_diagnostics
 
     result = run_pipeline(root, render=True)
+    if args.previous is not None and result.compliance is not None and "notices.json" in result.files:
+        from .history import warn_unrecorded_changes
+
+        try:
+            notice_files = {n.slug: root / n.path for n in result.compliance.notices}
+            warn_unrecorded_changes(result.files, args.previous.resolve(), notice_files, result.diagnostics)
+        except ValueError as exc:
+            print(f"notices: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     output_format = _default_format(args.format)
     items = result.diagnostics.sorted()
     text = format_diagnostics(items, output_format)

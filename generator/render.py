@@ -17,7 +17,7 @@ from typing import Any, Callable
 import jinja2
 from markupsafe import Markup
 
-from . import markdown
+from . import export, history, jsonld, markdown, processing
 from .diagnostics import Diagnostics
 from .resolve import Notice, Site
 
@@ -53,6 +53,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.globals["notice_sections"] = notice_sections
+    env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
 
@@ -101,8 +102,22 @@ def render_site(
                       pages=[p for p in pages if p.path != "404.html"])
     if sitemap is not None:
         files["sitemap.xml"] = sitemap.encode("utf-8")
+    files.update(_data_files(site, env, diagnostics, templates))
     for asset in ASSETS:
         files[asset] = (templates / asset).read_bytes()
+    return files
+
+
+def _data_files(
+    site: Site, env: jinja2.Environment, diagnostics: Diagnostics, templates: Path
+) -> dict[str, bytes]:
+    """The notices as data (see docs/data.md): JSON with its schemas, the Atom feed, the CSV register."""
+    files = export.data_files(site)
+    files[export.REGISTER_FILE] = processing.processing_csv(site)
+    feed = _render(env, "feed.xml", diagnostics, templates, site=site, entries=history.feed_entries(site),
+                   updated=history.feed_updated(site))
+    if feed is not None:
+        files[export.FEED_FILE] = feed.encode("utf-8")
     return files
 
 

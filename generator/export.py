@@ -1,0 +1,234 @@
+"""Notices as data: notice.json beside every notice page, notices.json for the site, and their schemas.
+
+A council's information asset register, a researcher comparing trusts or a family watching
+for changes needs the notice as data, not as a page. Each notice.json is the notice's own
+content with every register id replaced by the entry it names (the entry keeps its `id`).
+The export models below are the content models with the references swapped for the
+entries; the output is validated against them and the published JSON Schema is generated
+from them, so the file and its schema cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from . import schema
+from .jsonschema import DIALECT, _without_nulls
+from .resolve import Notice, Site
+
+NOTICE_FILE = "notice.json"
+INDEX_FILE = "notices.json"
+NOTICE_SCHEMA = "schema/notice.json"
+INDEX_SCHEMA = "schema/notices.json"
+FEED_FILE = "feed.xml"
+REGISTER_FILE = "processing.csv"
+_ADDRESSES = ("$schema", "url")
+"""Keys that depend on where the site is published, left out of the content hash."""
+
+
+# --- The export models: the content models with each reference replaced by its entry -----
+
+
+class EmbeddedSource(schema.Source):
+    organisation: schema.Organisation  # type: ignore[assignment]
+
+
+class EmbeddedSources(schema.Sources):
+    items: list[EmbeddedSource] = Field(min_length=1)  # type: ignore[assignment]
+
+
+class EmbeddedUsedBy(schema.UsedBy):
+    organisations: list[schema.Organisation] = Field(min_length=1)  # type: ignore[assignment]
+
+
+class EmbeddedLawfulBases(schema.LawfulBasisSection):
+    article_6: list[schema.LawfulBasis] = Field(min_length=1)  # type: ignore[assignment]
+    article_9: list[schema.LawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+    schedule_1: list[schema.LawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+    criminal_offence: list[schema.LawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class EmbeddedLegislation(schema.LegislationSection):
+    acts: list[schema.Act] = Field(min_length=1)  # type: ignore[assignment]
+
+
+class EmbeddedRecipient(schema.Recipient):
+    organisation: schema.Organisation  # type: ignore[assignment]
+
+
+class EmbeddedSharing(schema.Sharing):
+    recipients: list[EmbeddedRecipient] = Field(min_length=1)  # type: ignore[assignment]
+
+
+class EmbeddedRights(schema.Rights):
+    contacts: list[schema.Contact] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class EmbeddedMainSection(schema.MainSection):
+    contacts: list[schema.Contact] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class Published(schema.Model):
+    """What every exported notice adds to its content: where it lives and who answers for it."""
+
+    schema_url: str = Field(alias="$schema", description="The JSON Schema this file follows.")
+    url: str = Field(description="The notice's page, as published.")
+    controller: schema.Organisation = Field(description="The data controller.")
+    data_protection_officer: schema.Contact
+    regulator: schema.Contact = Field(description="The supervisory authority (the ICO).")
+
+
+class ServiceNoticeExport(Published, schema.ServiceNotice):
+    sources: EmbeddedSources | None = None  # type: ignore[assignment]
+    used_by: EmbeddedUsedBy  # type: ignore[assignment]
+    lawful_basis: EmbeddedLawfulBases  # type: ignore[assignment]
+    legislation: EmbeddedLegislation  # type: ignore[assignment]
+    sharing: EmbeddedSharing  # type: ignore[assignment]
+    rights: EmbeddedRights  # type: ignore[assignment]
+
+
+class MainNoticeExport(Published, schema.MainNotice):
+    sections: list[EmbeddedMainSection] = Field(min_length=1)  # type: ignore[assignment]
+
+
+ExportedNotice = Annotated[ServiceNoticeExport | MainNoticeExport, Field(discriminator="kind")]
+_NOTICE = TypeAdapter(ExportedNotice)
+
+
+class IndexEntry(schema.Model):
+    """One notice in notices.json: enough to tell, without fetching it, whether it changed."""
+
+    slug: str
+    kind: Literal["service", "main"]
+    title: str
+    summary: str
+    url: str = Field(description="The notice's page.")
+    data_url: str = Field(description="The notice as data (its notice.json).")
+    version: str
+    last_updated: datetime.date
+    changes: int = Field(ge=0, description="How many entries the notice's change list has.")
+    latest_change: datetime.date | None = Field(None, description="The date of its newest change, if any.")
+    content_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$", description=(
+        "sha256 of the notice's notice.json without `$schema` and `url`, as JSON with sorted keys,"
+        " no spaces and UTF-8 text: it changes when anything the notice says changes."))
+
+
+class NoticeIndex(schema.Model):
+    """notices.json: every notice of the site, with the addresses of the other data files."""
+
+    schema_url: str = Field(alias="$schema")
+    title: str
+    controller: str
+    base_url: str
+    feed: str = Field(description="The Atom feed of changes to every notice.")
+    processing_register: str = Field(description="processing.csv: one row per notice and data tier.")
+    notice_schema: str = Field(description="The JSON Schema of each notice.json.")
+    notices: list[IndexEntry]
+
+
+# --- Building the files ----------------------------------------------------------------------
+
+
+def notice_url(site: Site, notice: Notice, file: str = "") -> str:
+    """The absolute address of a notice's page (or of a file beside it)."""
+    return f"{site.config.base_url}{notice.slug}/{file}"
+
+
+def export_notice(site: Site, notice: Notice) -> dict[str, Any]:
+    """The notice as data: its content with every register entry in place, checked by the model."""
+    data = notice.content.model_dump()
+    if notice.is_main:
+        for section in data["sections"]:
+            section["contacts"] = list(notice.section_contacts[section["id"]])
+    else:
+        if data.get("sources"):
+            for item, source in zip(data["sources"]["items"], notice.sources, strict=True):
+                item["organisation"] = source.organisation
+        data["used_by"]["organisations"] = list(notice.users)
+        for name in ("article_6", "article_9", "schedule_1", "criminal_offence"):
+            data["lawful_basis"][name] = list(getattr(notice, name))
+        data["legislation"]["acts"] = list(notice.acts)
+        data["sharing"]["recipients"] = [{"organisation": r.organisation, "why": r.why}
+                                         for r in notice.recipients]
+        data["rights"]["contacts"] = list(notice.contacts)
+    data.update({"$schema": site.config.base_url + NOTICE_SCHEMA, "url": notice_url(site, notice),
+                 "controller": site.controller, "data_protection_officer": site.data_protection_officer,
+                 "regulator": site.regulator})
+    exported = _NOTICE.validate_python(data)
+    dumped: dict[str, Any] = exported.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {"$schema": dumped.pop("$schema"), **dumped}
+
+
+def content_hash(exported: dict[str, Any]) -> str:
+    """The hash notices.json keeps, so a later check can tell that a notice's content changed."""
+    content = {key: value for key, value in exported.items() if key not in _ADDRESSES}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_index(site: Site, exported: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """notices.json: every notice with its addresses, version, dates and content hash."""
+    base = site.config.base_url
+    entries = []
+    for notice in site.notices:
+        content = notice.content
+        entries.append(IndexEntry(
+            slug=notice.slug, kind="main" if notice.is_main else "service", title=notice.title,
+            summary=content.summary, url=notice_url(site, notice),
+            data_url=notice_url(site, notice, NOTICE_FILE),
+            version=content.version, last_updated=content.last_updated, changes=len(content.changes),
+            latest_change=max((c.date for c in content.changes), default=None),
+            content_hash=content_hash(exported[notice.slug])))
+    index = NoticeIndex.model_validate({
+        "$schema": base + INDEX_SCHEMA, "title": site.config.title, "controller": site.controller.name,
+        "base_url": base, "feed": base + FEED_FILE, "processing_register": base + REGISTER_FILE,
+        "notice_schema": base + NOTICE_SCHEMA, "notices": entries})
+    dumped: dict[str, Any] = index.model_dump(mode="json", by_alias=True)
+    return {"$schema": dumped.pop("$schema"), **dumped}
+
+
+def read_index(text: str) -> NoticeIndex:
+    """A notices.json read back (a previous build's), or ValueError saying what is wrong with it."""
+    try:
+        return NoticeIndex.model_validate(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"it is not JSON ({exc.msg} at line {exc.lineno})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        raise ValueError(f"it is not a notices.json written by this tool ({where}: {first['msg']})") from None
+
+
+def export_schemas(base_url: str) -> dict[str, dict[str, Any]]:
+    """The JSON Schemas of notice.json and notices.json, keyed by their path in the site."""
+    notice = _NOTICE.json_schema(mode="serialization", by_alias=True)
+    index = NoticeIndex.model_json_schema(mode="serialization", by_alias=True)
+    return {
+        NOTICE_SCHEMA: {"$schema": DIALECT, "$id": base_url + NOTICE_SCHEMA, **_without_nulls(notice),
+                        "title": "Privacy notice as data",
+                        "description": "A notice.json: the notice's content with every register entry"
+                                       " (lawful basis, Act, organisation, contact) in place of its id."},
+        INDEX_SCHEMA: {"$schema": DIALECT, "$id": base_url + INDEX_SCHEMA, **_without_nulls(index),
+                       "title": "Privacy notices index",
+                       "description": "notices.json: every notice of the site, its version, dates and"
+                                      " content hash."},
+    }
+
+
+def to_json(value: Any) -> bytes:
+    """The one way every JSON file is written: fixed order, UTF-8 text, two-space indent, final newline."""
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def data_files(site: Site) -> dict[str, bytes]:
+    """Every JSON file of the site: notice.json per notice, notices.json and the two schemas."""
+    exported = {notice.slug: export_notice(site, notice) for notice in site.notices}
+    files = {f"{slug}/{NOTICE_FILE}": to_json(data) for slug, data in exported.items()}
+    files[INDEX_FILE] = to_json(build_index(site, exported))
+    files.update({path: to_json(value) for path, value in export_schemas(site.config.base_url).items()})
+    return files

@@ -1,0 +1,138 @@
+"""JSON-LD on every notice page: the processing described with the W3C Data Privacy Vocabulary.
+
+Search engines, browser extensions and registers that read linked data find, in each notice
+page's <head>, what the page says in words: the controller, purposes, data, lawful bases,
+recipients, sources and retention. Lawful bases use DPV's GDPR IRIs where DPV has them (the
+UK GDPR keeps the EU GDPR's numbering); for what DPV lacks (Article 6(1)(ea), Article 10,
+DPA 2018 Schedule 1) the IRI is the basis's entry on the site's lawful-bases page, which
+resolves to its statutory wording (see docs/data.md).
+
+It is data, not script: the page's Content-Security-Policy still runs no script, and the
+JSON is escaped so that no text in the content can close the <script> element.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from .resolve import Notice, Site
+from .schema import Contact, LawfulBasis, Organisation, ServiceNotice
+
+DPV = "https://w3id.org/dpv#"
+EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
+CONTEXT = {
+    "dpv": DPV,
+    "eu-gdpr": EU_GDPR,
+    "dct": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+_GDPR_POINT = re.compile(r"Article (?P<article>6|9)\((?P<paragraph>1|2)\)\((?P<point>[a-j])\)")
+_IN_DPV = {("6", "1"): "abcdef", ("9", "2"): "abcdefghij"}
+"""The points DPV's GDPR extension names: Article 6(1)(a) to (f) and Article 9(2)(a) to (j)."""
+
+
+def lawful_basis_iri(basis: LawfulBasis, base_url: str) -> str:
+    """DPV's IRI for a GDPR point it names (eu-gdpr:A6-1-e), else the basis's entry on our site."""
+    match = _GDPR_POINT.fullmatch(basis.article.strip())
+    if match and match["point"] in _IN_DPV.get((match["article"], match["paragraph"]), ""):
+        return f"{EU_GDPR}A{match['article']}-{match['paragraph']}-{match['point']}"
+    return f"{base_url}lawful-bases/#{basis.id}"
+
+
+def criminal_offence_data_iri(base_url: str) -> str:
+    """DPV has no class for criminal offence data (UK GDPR Article 10): ours is the law's heading."""
+    return f"{base_url}lawful-bases/#article-10"
+
+
+def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
+    """The notice's processing as a JSON-LD object, with only terms DPV (or docs/data.md) defines."""
+    base = site.config.base_url
+    page = f"{base}{notice.slug}/"
+    content = notice.content
+    node: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@id": page + "#processing",
+        "@type": "dpv:PersonalDataHandling",
+        "dct:title": content.title,
+        "dct:description": content.summary,
+        "dct:modified": {"@value": content.last_updated.isoformat(), "@type": "xsd:date"},
+        "dct:hasVersion": content.version,
+        "rdfs:seeAlso": [{"@id": page}, {"@id": page + "notice.json"}],
+        "dpv:hasDataController": _organisation(site.controller, "dpv:DataController"),
+        "dpv:hasDataProtectionOfficer": _contact(site.data_protection_officer),
+    }
+    if not isinstance(content, ServiceNotice):
+        node["dpv:hasPersonalDataHandling"] = [{"@id": f"{base}{other.slug}/#processing"}
+                                               for other in site.service_notices]
+        return node
+    node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose}
+                              for purpose in content.purposes.items]
+    node["dpv:hasLegalBasis"] = [_lawful_basis(basis, base) for basis in notice.lawful_bases]
+    node["dpv:hasPersonalData"] = [
+        {"@type": _data_types(item.special_category, item.criminal_offence, base), "rdfs:label": item.name}
+        for tier in content.information_collected.tiers for item in tier.items
+    ]
+    node["dpv:hasDataSource"] = [
+        {**_organisation(source.organisation, "dpv:ThirdPartyDataSource"), "dct:description": source.data}
+        for source in notice.sources
+    ]
+    node["dpv:hasRecipient"] = [
+        {**_organisation(recipient.organisation, "dpv:Recipient"),
+         **({"dct:description": recipient.why} if recipient.why else {})}
+        for recipient in notice.recipients
+    ]
+    node["dpv:hasStorageCondition"] = [
+        {"@type": "dpv:StorageDuration", "rdfs:label": period.title, "dct:description": period.period}
+        for period in content.retention or []
+    ]
+    node["dpv:hasApplicableLaw"] = [{"@id": act.url, "rdfs:label": act.title} for act in notice.acts]
+    return node
+
+
+def _lawful_basis(basis: LawfulBasis, base_url: str) -> dict[str, Any]:
+    iri = lawful_basis_iri(basis, base_url)
+    described: dict[str, Any] = {"@id": iri, "rdfs:label": f"{basis.article}: {basis.title}"}
+    if not iri.startswith(EU_GDPR):  # our own term: say what it is and where its wording comes from
+        described.update({"@type": "dpv:LegalBasis", "rdfs:seeAlso": {"@id": basis.source}})
+    return described
+
+
+def _data_types(special: bool, criminal: bool, base_url: str) -> list[str]:
+    types = ["dpv:SpecialCategoryPersonalData"] if special else []
+    if criminal:
+        types += ["dpv:SensitivePersonalData", criminal_offence_data_iri(base_url)]
+    return types or ["dpv:PersonalData"]
+
+
+def _organisation(organisation: Organisation, kind: str) -> dict[str, Any]:
+    described: dict[str, Any] = {"@type": kind, "rdfs:label": organisation.name,
+                                 "dct:identifier": organisation.id}
+    if organisation.website:
+        described["rdfs:seeAlso"] = {"@id": organisation.website}
+    return described
+
+
+def _contact(contact: Contact) -> dict[str, Any]:
+    described: dict[str, Any] = {"@type": "dpv:DataProtectionOfficer", "rdfs:label": contact.name}
+    if contact.email:
+        described["rdfs:seeAlso"] = {"@id": f"mailto:{contact.email}"}
+    return described
+
+
+def escape_for_script(text: str) -> str:
+    """JSON that is safe inside <script>: no '<' (so no '</script' or '<!--'), '>' or '&' at all.
+
+    JSON only has these characters inside strings, where the \\u escapes mean the same text.
+    """
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def script_content(site: Site, notice: Notice) -> Markup:
+    """The text of the page's <script type="application/ld+json"> element, already made safe."""
+    text = json.dumps(describe_notice(site, notice), ensure_ascii=False, separators=(",", ":"))
+    return Markup(escape_for_script(text))
