@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from . import rules
 from .diagnostics import Diagnostics
@@ -240,13 +241,27 @@ class ComplianceReport:
 
 
 def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
-               today: datetime.date | None = None) -> ComplianceReport:
-    """Run every rule on every notice; report each gap as a warning at the line concerned."""
+               today: datetime.date | None = None, memo: dict[str, Any] | None = None) -> ComplianceReport:
+    """Run every rule on every notice; report each gap as a warning at the line concerned.
+
+    `memo` (kept by the preview between saves) holds each notice's outcomes with what they were
+    worked out from: a notice whose inputs are the same objects is not checked again.
+    """
     today = today or datetime.date.today()
     main_source = content.sources[f"notice:{site.main_notice.slug}"]
     results = []
     for notice in site.notices:
         source = content.sources[f"notice:{notice.slug}"]
+        # Everything the rules read of a service notice: it, its file, the main notice, the site's
+        # settings and contacts, the register. The main notice's rules read every notice: never kept.
+        inputs = (notice, source, site.main_notice, main_source, today, site.config, site.lawful_bases,
+                  site.controller, site.data_protection_officer, site.regulator, site.contacts)
+        known = memo.get(notice.slug) if memo is not None and not notice.is_main else None
+        if known is not None and known[0] == inputs:
+            diagnostics.items += known[2]
+            results.append(known[1])
+            continue
+        start = len(diagnostics.items)
         context = NoticeContext(site, notice, source, today)
         outcomes: dict[str, Outcome] = {}
         for requirement in REQUIREMENTS:
@@ -258,4 +273,9 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
                 diagnostics.warning(file.path, where, f"{finding.message} [{finding.rule}]", finding.hint,
                                     rule=finding.rule)
         results.append(NoticeResult(notice.slug, notice.title, diagnostics.relative(source.path), outcomes))
+        if memo is not None:
+            memo[notice.slug] = (inputs, results[-1], diagnostics.items[start:])
+    if memo is not None:
+        for gone in set(memo) - {notice.slug for notice in site.notices}:
+            del memo[gone]
     return ComplianceReport(today, REQUIREMENTS, tuple(results))

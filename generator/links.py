@@ -11,16 +11,19 @@ collected for `notices check --links`; nothing here uses the network.
 from __future__ import annotations
 
 import difflib
+import html as html_module
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from . import markdown
 from .diagnostics import Diagnostics
 
 LINK_ATTRIBUTES = ("href", "src")
+_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|//)")
 _SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 
 
@@ -47,6 +50,10 @@ class Link:
     href: str
 
 
+PageScan = tuple[list[Link], set[str]]
+"""A page's links, in page order, and the ids of its elements."""
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     link: Link
@@ -63,43 +70,54 @@ class LinkReport:
     """Each external address, with the site paths of the pages that link to it."""
 
 
-class _PageScanner(HTMLParser):
-    """Collects the links and the element ids of one page."""
+_ATTRIBUTES = r"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+_MARKUP = re.compile(
+    r"<!--.*?-->"  # a comment
+    rf"|<(script|style)\b{_ATTRIBUTES}>.*?</\1\s*>"  # an element whose content is not markup
+    rf"|<([A-Za-z][^\s/>]*)(?=[^>]*?\s(?:id|name|href|src)\s*=){_ATTRIBUTES}>",  # a tag that may link
+    re.DOTALL | re.IGNORECASE)
+"""What the link check reads: the pages are our own well-formed output, so start tags suffice."""
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
-    def __init__(self, page: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = page
-        self.links: list[Link] = []
-        self.ids: set[str] = set()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
+def scan_page(page: str, html: str) -> PageScan:
+    """The links (in page order) and the ids of one HTML page.
+
+    A regular-expression scan of the start tags that carry an id, name, href or src, not a full
+    HTML parser: several times faster on pages this tool wrote itself, and it reads attributes
+    as a browser does (names in any case, values quoted or not, character references decoded).
+    Positions are of the attribute's name.
+    """
+    links: list[Link] = []
+    ids: set[str] = set()
+    line, counted = 1, 0  # the line at offset `counted`, so newlines are counted once
+    for found in _MARKUP.finditer(html):
+        tag, group = (found.group(1), 2) if found.group(1) else (found.group(3), 4)
+        if tag is None:
+            continue  # a comment
+        tag = tag.lower()
+        for attribute in _ATTRIBUTE.finditer(found.group(group)):
+            name = attribute.group(1).lower()
+            if name not in ("id", "name", "href", "src"):
+                continue
+            value = _attribute_value(attribute)
             if value is None:
                 continue
             if name == "id" or (tag == "a" and name == "name"):
-                self.ids.add(value)
+                ids.add(value)
             elif name in LINK_ATTRIBUTES:
-                line, column = self._attribute_position(name)
-                self.links.append(Link(self.page, line, column, value))
-
-    handle_startendtag = handle_starttag
-
-    def _attribute_position(self, name: str) -> tuple[int, int]:
-        line, offset = self.getpos()
-        tag_text = self.get_starttag_text() or ""
-        found = re.search(rf"\s{name}\s*=", tag_text, re.IGNORECASE)
-        before = tag_text[: found.start() + 1] if found else ""
-        if "\n" in before:
-            return line + before.count("\n"), len(before) - before.rfind("\n")
-        return line, offset + len(before) + 1
+                offset = found.start(group) + attribute.start()
+                line += html.count("\n", counted, offset)
+                counted = offset
+                links.append(Link(page, line, offset - html.rfind("\n", 0, offset), value))
+    return links, ids
 
 
-def scan_page(page: str, html: str) -> tuple[list[Link], set[str]]:
-    """The links (in page order) and the ids of one HTML page."""
-    scanner = _PageScanner(page)
-    scanner.feed(html)
-    scanner.close()
-    return scanner.links, scanner.ids
+def _attribute_value(attribute: re.Match[str]) -> str | None:
+    for value in attribute.group(2, 3, 4):
+        if value is not None:
+            return html_module.unescape(value) if "&" in value else value
+    return None  # an attribute written without a value
 
 
 def _sitemap_links(page: str, xml: str) -> list[Link]:
@@ -127,43 +145,93 @@ def page_address(page: str) -> str:
 def resolve_link(page: str, href: str, base_url: str) -> Target | None:
     """Resolve `href` as a browser would on `page` served under `base_url`; None if external."""
     href = href.strip()
-    written_absolute = bool(re.match(r"^([A-Za-z][A-Za-z0-9+.-]*:|//)", href))
-    address = urlsplit(urljoin(base_url + page_address(page), href))
+    address = page_address(page)
+    if href.startswith("#") and not any(char in href[1:] for char in "#\t\n\r"):
+        own = _resolve_from(address, "", base_url)  # a fragment on this page: resolve the page once
+        return own if own is None else Target(own.path, unquote(href[1:]), own.outside)
+    if _ABSOLUTE.match(href):
+        address = ""  # a whole address leads to the same place from any page
+    elif href and href[0] not in "#?":
+        # A link with a path leads to the same place from any page of a folder, so the many pages
+        # that share a link resolve it once.
+        address = address[: address.rfind("/") + 1]
+    return _resolve_from(address, href, base_url)
+
+
+@lru_cache(maxsize=50_000)
+def _resolve_from(address: str, href: str, base_url: str) -> Target | None:
+    written_absolute = bool(_ABSOLUTE.match(href))
+    resolved = urlsplit(urljoin(base_url + address, href))
     base = urlsplit(base_url)
-    if address.scheme not in ("http", "https"):
+    if resolved.scheme not in ("http", "https"):
         return None  # mailto:, tel: and the like
-    same_host = (address.scheme, address.netloc.lower()) == (base.scheme, base.netloc.lower())
-    inside = address.path.startswith(base.path) or address.path + "/" == base.path
+    same_host = (resolved.scheme, resolved.netloc.lower()) == (base.scheme, base.netloc.lower())
+    inside = resolved.path.startswith(base.path) or resolved.path + "/" == base.path
     if written_absolute and not (same_host and inside):
         return None  # another website (or another part of ours, outside this site)
     if not (same_host and inside):
-        return Target(address.path, address.fragment, outside=True)
-    return Target(unquote(address.path[len(base.path):]), unquote(address.fragment))
+        return Target(resolved.path, resolved.fragment, outside=True)
+    return Target(unquote(resolved.path[len(base.path):]), unquote(resolved.fragment))
 
 
-def check_links(files: dict[str, bytes], base_url: str) -> LinkReport:
-    """Check every internal link and fragment in `files` (site path -> bytes)."""
+def check_links(
+    files: dict[str, bytes], base_url: str, scans: dict[str, PageScan] | None = None,
+    memo: dict[str, Any] | None = None,
+) -> LinkReport:
+    """Check every internal link and fragment in `files` (site path -> bytes).
+
+    `scans` holds pages already scanned (by the renderer, as it made them): they are not read again.
+    `memo` (the preview's, kept between saves) holds each page's findings with what they depend on:
+    the page's scan, every file name, and the ids of the pages its #fragments point into.
+    """
     base_url = normalise_base_url(base_url)
-    pages: dict[str, tuple[list[Link], set[str]]] = {}
+    scans = scans or {}
+    pages: dict[str, PageScan] = {}
     for name in sorted(files):
         if name.endswith(".html"):
-            pages[name] = scan_page(name, files[name].decode("utf-8"))
+            pages[name] = scans.get(name) or scan_page(name, files[name].decode("utf-8"))
         elif name.endswith(".xml"):
             pages[name] = (_sitemap_links(name, files[name].decode("utf-8")), set())
+    if memo is not None and memo.get("site") != (base_url, frozenset(files)):
+        memo.clear()
+        memo["site"] = (base_url, frozenset(files))
     report = LinkReport()
     external: dict[str, set[str]] = {}
-    for name, (links, _) in pages.items():
-        for link in links:
-            target = resolve_link(name, link.href, base_url)
-            if target is None:
-                if urlsplit(link.href.strip()).scheme.lower() in ("http", "https"):
-                    external.setdefault(link.href.strip(), set()).add(name)
-                continue
-            problem = _problem(link, target, files, pages, base_url)
-            if problem:
-                report.broken.append(BrokenLink(link, *problem))
+    for name, scan in pages.items():
+        known = memo.get(name) if memo is not None else None
+        if known is None or known[0] is not scan or any(pages.get(path, ((), None))[1] != ids
+                                                         for path, ids in known[1].items()):
+            known = (scan, *_check_page(name, scan[0], files, pages, base_url))
+            if memo is not None:
+                memo[name] = known
+        report.broken += known[2]
+        for url in known[3]:
+            external.setdefault(url, set()).add(name)
     report.external = {url: sorted(external[url]) for url in sorted(external)}
     return report
+
+
+def _check_page(
+    name: str, links: list[Link], files: dict[str, bytes], pages: dict[str, PageScan], base_url: str
+) -> tuple[dict[str, set[str]], list[BrokenLink], list[str]]:
+    """One page's broken links and external addresses, and the ids of the pages its fragments need."""
+    targets: dict[str, set[str]] = {}
+    broken: list[BrokenLink] = []
+    external: list[str] = []
+    for link in links:
+        target = resolve_link(name, link.href, base_url)
+        if target is None:
+            if urlsplit(link.href.strip()).scheme.lower() in ("http", "https"):
+                external.append(link.href.strip())
+            continue
+        problem = _problem(link, target, files, pages, base_url)
+        if problem:
+            broken.append(BrokenLink(link, *problem))
+        if target.fragment:
+            path = existing_file(target.path, files)
+            if path in pages:
+                targets[path] = pages[path][1]
+    return targets, broken, external
 
 
 def _problem(

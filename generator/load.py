@@ -58,11 +58,14 @@ class _TooLarge(Exception):
     pass
 
 
-def load_yaml(path: Path, diagnostics: Diagnostics) -> SourceFile | None:
-    """Read one YAML file whose top level must be a mapping; report problems, never raise."""
+def load_yaml(path: Path, diagnostics: Diagnostics, raw: bytes | None = None) -> SourceFile | None:
+    """Read one YAML file whose top level must be a mapping; report problems, never raise.
+
+    `raw` is the file's bytes when the caller has read them already.
+    """
     source = SourceFile(path)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as exc:
         diagnostics.error(path, (1, 1), f"cannot read the file: {exc.strerror or exc}")
         return None
@@ -119,6 +122,12 @@ def load_yaml(path: Path, diagnostics: Diagnostics) -> SourceFile | None:
 
 def _nesting_bound(text: str) -> int:
     """A cheap upper bound on how deeply `text` nests: brackets, indentation and `- ` per line."""
+    lines = text.splitlines()
+    blocks = [len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ") + line.count("? ")
+              for line in lines]
+    rough = max(blocks, default=0) + text.count("[") + text.count("{")
+    if rough <= SAFE_NESTING:  # even with every bracket open at once: no need to look closer
+        return rough
     flow = deepest = 0
     for line in text.splitlines():
         block = len(line) - len(line.lstrip(" ")) + line.count("- ") + line.count(": ") + line.count("? ")

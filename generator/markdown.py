@@ -97,6 +97,8 @@ class MarkdownProblems:
 def inspect(text: str) -> MarkdownProblems:
     """Find, before rendering, the links and HTML the renderer would drop or escape."""
     found = MarkdownProblems()
+    if "]" not in text and "<" not in text:
+        return found  # every link needs `](`, `]:` or `<...>`, and all HTML starts with `<`: most prose has none
     for token in _inline_tokens(_link_finder(), text):
         if token.type == "link_open":
             href = str(token.attrGet("href") or "")
@@ -124,11 +126,17 @@ def _keep_notice_links(normalize: Any) -> Any:
     return normalize_link
 
 
+@lru_cache(maxsize=32_768)
 def render_block(text: str, root: str = "") -> str:
-    """Paragraphs and lists; `root` is the relative path from the page to the site root."""
+    """Paragraphs and lists; `root` is the relative path from the page to the site root.
+
+    Kept for the next call: the pages that list every notice repeat the notices' own text, and
+    the preview renders the same text again after every save.
+    """
     return parser().render(text, {"root": root})
 
 
+@lru_cache(maxsize=32_768)
 def render_inline(text: str, root: str = "") -> str:
     """One line of Markdown, without a surrounding paragraph."""
     return parser().renderInline(text, {"root": root})

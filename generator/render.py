@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import datetime
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import jinja2
 from markupsafe import Markup
 
-from . import export, history, jsonld, markdown, processing
-from .diagnostics import Diagnostics
+from . import export, history, jsonld, markdown, parallel, processing
+from .diagnostics import Diagnostic, Diagnostics
 from .resolve import Notice, Site
+
+if TYPE_CHECKING:
+    from .links import PageScan
 
 ASSETS = ("assets/style.css",)
 
@@ -82,43 +86,200 @@ def plan_pages(site: Site) -> list[Page]:
     return pages
 
 
-def render_site(
-    site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None
-) -> dict[str, bytes]:
-    """Render every page, the sitemap and the assets; template errors become diagnostics.
+@dataclass
+class Rendered:
+    """What one rendering job made: files, problems, and (when asked) each page's links and ids."""
 
-    The preview passes its own `env` (with auto_reload) to reuse compiled templates between builds.
+    files: dict[str, bytes] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    scans: dict[str, PageScan] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)
+    """Each notice's content hash, for notices.json."""
+    read_other_notices: bool = False
+    """Whether the page read the list of notices (so it changes when any notice does)."""
+
+
+def render_site(
+    site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None, *,
+    scans: dict[str, PageScan] | None = None, workers: int | None = None, memo: dict[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """Render every page, the sitemap, the data files and the assets; template errors become diagnostics.
+
+    Pages render in parallel when there are many (see generator/parallel.py), with the same bytes
+    as in one process. When `scans` is given, each page's links and ids are read as it is made,
+    for the link check. The preview passes its own `env` (with auto_reload) to reuse compiled
+    templates between builds, and its `memo`, where each service notice's page is kept with what
+    it was made from (see `_reusable`).
     """
     env = env or create_environment(templates)
     pages = plan_pages(site)
-    files: dict[str, bytes] = {}
+    renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=scans is not None,
+                            watch=memo is not None)
+    renderer.compile()  # once, before any worker starts, so that none compiles them again
+    done = _reusable(site, templates, pages, memo) if memo is not None else {}
+    jobs: dict[str, Callable[[], Rendered]] = {page.path: partial(renderer.page, page) for page in pages
+                                               if page.path not in done}
+    jobs["sitemap.xml"] = renderer.sitemap
+    jobs[export.FEED_FILE] = renderer.feed
+    jobs[export.REGISTER_FILE] = renderer.register
+    # The cross-notice pages grow with the site: handed out first, so no worker is left with them at the end.
+    order = sorted(jobs, key=_job_order)
+    done.update(zip(order, parallel.run_all([jobs[name] for name in order], workers=workers)))
+    if memo is not None:
+        _remember(memo, pages, done)
+    made = Rendered()
+    for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
+        made.files.update(done[name].files)
+        made.problems += done[name].problems
+        made.scans.update(done[name].scans)
+        made.hashes.update(done[name].hashes)
+    diagnostics.items += made.problems
+    if scans is not None:
+        scans.update(made.scans)
+    return _in_site_order(site, pages, made, templates)
+
+
+def _reusable(site: Site, templates: Path, pages: list[Page], memo: dict[str, Any]) -> dict[str, Rendered]:
+    """The service notice pages of the last render that would come out the same again.
+
+    A service notice's page shows that notice, the main notice, the site's settings and the
+    registers. It is kept while the very same `Notice` (see resolve.py) is on it, nothing else it
+    shows changed, no template changed, and it did not read other notices when it was made (a
+    template could list them: then it is always made again). tests/test_incremental.py compares
+    every kind of edit with a full build.
+    """
+    inputs = (_templates_state(templates), site.config, site.controller, site.data_protection_officer,
+              site.regulator, site.contacts, site.main_notice, site.lawful_bases, site.legislation,
+              site.organisations)
+    if memo.get("inputs") != inputs:
+        memo.clear()
+        memo["inputs"] = inputs
+    kept: dict[tuple[str, int], tuple[Rendered, Notice]] = memo.setdefault("pages", {})
+    reused = {}
     for page in pages:
-        root = site.base_path if page.path == "404.html" else "../" * page.depth
-        html = _render(env, page.template, diagnostics, templates, site=site, page=page, root=root,
-                       md=_markdown_filters(root), pages=pages, **page.values)
-        if html is not None:
-            files[page.path] = html.encode("utf-8")
-    sitemap = _render(env, "sitemap.xml", diagnostics, templates, site=site,
-                      pages=[p for p in pages if p.path != "404.html"])
-    if sitemap is not None:
-        files["sitemap.xml"] = sitemap.encode("utf-8")
-    files.update(_data_files(site, env, diagnostics, templates))
+        notice = page.values.get("notice")
+        if notice is not None and not notice.is_main and (page.path, id(notice)) in kept:
+            made, known = kept[page.path, id(notice)]
+            if known is notice:
+                reused[page.path] = made
+    return reused
+
+
+def _remember(memo: dict[str, Any], pages: list[Page], done: dict[str, Rendered]) -> None:
+    kept: dict[tuple[str, int], tuple[Rendered, Notice]] = {}
+    for page in pages:
+        notice = page.values.get("notice")
+        made = done.get(page.path)
+        if notice is not None and not notice.is_main and made is not None and not made.read_other_notices:
+            kept[page.path, id(notice)] = (made, notice)
+    memo["pages"] = kept
+
+
+def _templates_state(templates: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file under templates/ with its size and time of change: any save there shows here."""
+    state = []
+    for path in sorted(templates.rglob("*")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        state.append((path.as_posix(), info.st_size, info.st_mtime_ns))
+    return tuple(state)
+
+
+def _job_order(name: str) -> int:
+    """Big jobs first: the pages that list every notice, then the rest in site order."""
+    return 0 if name in ("sharing/index.html", "lawful-bases/index.html", export.REGISTER_FILE) else 1
+
+
+def _in_site_order(site: Site, pages: list[Page], made: Rendered, templates: Path) -> dict[str, bytes]:
+    """The files in one fixed order: pages, sitemap, data files, feed, assets."""
+    files = {page.path: made.files[page.path] for page in pages if page.path in made.files}
+    if "sitemap.xml" in made.files:
+        files["sitemap.xml"] = made.files["sitemap.xml"]
+    notice_files = {n.slug: made.files[f"{n.slug}/{export.NOTICE_FILE}"] for n in site.notices}
+    files.update(export.data_files(site, notice_files, made.hashes))
+    files[export.REGISTER_FILE] = made.files[export.REGISTER_FILE]
+    if export.FEED_FILE in made.files:
+        files[export.FEED_FILE] = made.files[export.FEED_FILE]
     for asset in ASSETS:
         files[asset] = (templates / asset).read_bytes()
     return files
 
 
-def _data_files(
-    site: Site, env: jinja2.Environment, diagnostics: Diagnostics, templates: Path
-) -> dict[str, bytes]:
-    """The notices as data (see docs/data.md): JSON with its schemas, the Atom feed, the CSV register."""
-    files = export.data_files(site)
-    files[export.REGISTER_FILE] = processing.processing_csv(site)
-    feed = _render(env, "feed.xml", diagnostics, templates, site=site, entries=history.feed_entries(site),
-                   updated=history.feed_updated(site))
-    if feed is not None:
-        files[export.FEED_FILE] = feed.encode("utf-8")
-    return files
+class PageRenderer:
+    """Renders one page (or the sitemap, feed or register) at a time: a job for a worker."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, templates: Path, root: Path, pages: list[Page],
+                 *, scan: bool = False, watch: bool = False) -> None:
+        self.site, self.env, self.templates, self.root, self.pages = site, env, templates, root, pages
+        self.scan = scan
+        self.watch = watch
+        """Note whether each page reads other notices, so the preview knows which it may keep."""
+
+    def compile(self) -> None:
+        """Compile every template the site uses (errors are reported when the page renders)."""
+        for name in {page.template for page in self.pages} | {"sitemap.xml", "feed.xml"}:
+            try:
+                self.env.get_template(name)
+            except Exception:  # reported, with its position, by _render
+                pass
+
+    def page(self, page: Page) -> Rendered:
+        made = Rendered()
+        diagnostics = Diagnostics(self.root)
+        root = self.site.base_path if page.path == "404.html" else "../" * page.depth
+        site = _WatchedSite(self.site) if self.watch else self.site
+        html = _render(self.env, page.template, diagnostics, self.templates, site=site, page=page,
+                       root=root, md=_markdown_filters(root), pages=self.pages, **page.values)
+        made.read_other_notices = isinstance(site, _WatchedSite) and site.read_other_notices
+        if html is not None:
+            made.files[page.path] = html.encode("utf-8")
+            if self.scan:
+                from .links import scan_page
+
+                made.scans[page.path] = scan_page(page.path, html)
+        notice = page.values.get("notice")
+        if notice is not None:
+            data, made.hashes[notice.slug] = export.notice_data(self.site, notice)
+            made.files[f"{notice.slug}/{export.NOTICE_FILE}"] = data
+        made.problems = diagnostics.items
+        return made
+
+    def sitemap(self) -> Rendered:
+        diagnostics = Diagnostics(self.root)
+        sitemap = _render(self.env, "sitemap.xml", diagnostics, self.templates, site=self.site,
+                          pages=[p for p in self.pages if p.path != "404.html"])
+        files = {} if sitemap is None else {"sitemap.xml": sitemap.encode("utf-8")}
+        return Rendered(files, diagnostics.items)
+
+    def feed(self) -> Rendered:
+        """The Atom feed of every notice's changes (see docs/data.md)."""
+        diagnostics = Diagnostics(self.root)
+        feed = _render(self.env, "feed.xml", diagnostics, self.templates, site=self.site,
+                       entries=history.feed_entries(self.site), updated=history.feed_updated(self.site))
+        files = {} if feed is None else {export.FEED_FILE: feed.encode("utf-8")}
+        return Rendered(files, diagnostics.items)
+
+    def register(self) -> Rendered:
+        """processing.csv, the register of processing."""
+        return Rendered({export.REGISTER_FILE: processing.processing_csv(self.site)})
+
+
+class _WatchedSite:
+    """The site as one page sees it, noting whether the page asked for the notices of the site."""
+
+    OTHER_NOTICES = frozenset({"notices", "service_notices", "notices_relying_on", "notices_sharing_with",
+                               "notices_obtaining_from"})
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self.read_other_notices = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.OTHER_NOTICES:
+            self.read_other_notices = True
+        return getattr(self._site, name)
 
 
 def _markdown_filters(root: str) -> dict[str, Callable[[str | None], Markup]]:

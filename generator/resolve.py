@@ -8,6 +8,7 @@ words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from .schema import (
@@ -100,22 +101,58 @@ class Site:
         return path if path.endswith("/") else path + "/"
 
     def notices_relying_on(self, basis: LawfulBasis) -> list[Notice]:
-        return [n for n in self.notices if basis in n.lawful_bases]
+        return list(self._relying_on.get(basis.id, ()))
 
     def notices_sharing_with(self, organisation: Organisation) -> list[tuple[Notice, Recipient]]:
-        return [(n, r) for n in self.notices for r in n.recipients if r.organisation == organisation]
+        return list(self._sharing_with.get(organisation.id, ()))
 
     def notices_obtaining_from(self, organisation: Organisation) -> list[tuple[Notice, Source]]:
-        return [(n, s) for n in self.notices for s in n.sources if s.organisation == organisation]
+        return list(self._obtaining_from.get(organisation.id, ()))
+
+    # The cross-notice pages ask these once per register entry: indexes built once, by id (ids are
+    # unique in each register), keep that linear; comparing models for each pair was quadratic.
+
+    @cached_property
+    def _relying_on(self) -> dict[str, list[Notice]]:
+        index: dict[str, list[Notice]] = {}
+        for notice in self.notices:
+            for basis_id in dict.fromkeys(b.id for b in notice.lawful_bases):
+                index.setdefault(basis_id, []).append(notice)
+        return index
+
+    @cached_property
+    def _sharing_with(self) -> dict[str, list[tuple[Notice, Recipient]]]:
+        index: dict[str, list[tuple[Notice, Recipient]]] = {}
+        for notice in self.notices:
+            for recipient in notice.recipients:
+                index.setdefault(recipient.organisation.id, []).append((notice, recipient))
+        return index
+
+    @cached_property
+    def _obtaining_from(self) -> dict[str, list[tuple[Notice, Source]]]:
+        index: dict[str, list[tuple[Notice, Source]]] = {}
+        for notice in self.notices:
+            for source in notice.sources:
+                index.setdefault(source.organisation.id, []).append((notice, source))
+        return index
 
 
-def resolve_references(content: ValidContent) -> Site:
-    """Build the site model from validated content (every id is known to exist)."""
+def resolve_references(content: ValidContent, previous: Site | None = None) -> Site:
+    """Build the site model from validated content (every id is known to exist).
+
+    With the `previous` site (the preview's last build), a notice whose validated content is the very
+    same object, with the very same register entries, keeps its resolved `Notice`: later stages
+    recognise it and reuse what they made of it.
+    """
     organisations = {o.id: o for o in content.organisations}
     bases = {b.id: b for b in content.lawful_bases}
     acts = {a.id: a for a in content.legislation}
     contacts = {c.id: c for c in content.site.contacts}
-    notices = [_resolve_notice(n, organisations, bases, acts, contacts) for n in content.notices]
+    kept: dict[int, Notice] = {}
+    if previous is not None and _same_entries(previous, content):
+        kept = {id(notice.content): notice for notice in previous.notices}
+    notices = [kept[id(n)] if id(n) in kept and kept[id(n)].content is n
+               else _resolve_notice(n, organisations, bases, acts, contacts) for n in content.notices]
     notices.sort(key=lambda n: (not n.is_main, n.title.lower(), n.slug))
     return Site(
         config=content.site,
@@ -128,6 +165,14 @@ def resolve_references(content: ValidContent) -> Site:
         organisations=tuple(content.organisations),
         notices=tuple(notices),
     )
+
+
+def _same_entries(previous: Site, content: ValidContent) -> bool:
+    """Whether every register entry and contact is the very object the previous site resolved from."""
+    pairs = ((previous.lawful_bases, content.lawful_bases), (previous.legislation, content.legislation),
+             (previous.organisations, content.organisations),
+             (tuple(previous.contacts.values()), content.site.contacts))
+    return all(len(old) == len(new) and all(a is b for a, b in zip(old, new)) for old, new in pairs)
 
 
 def _resolve_notice(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from .load import Location, SourceFile
 from .resolve import Notice, Site
@@ -76,7 +77,12 @@ class NoticeContext:
     def links_to_main(self) -> bool:
         """Inheriting from the main notice only counts when the reader is sent there."""
         target = f"notice:{self.site.main_notice.slug}"
-        return target in repr(self.notice.content.model_dump(mode="json"))
+        return target in self._written
+
+    @cached_property
+    def _written(self) -> str:
+        """Everything the notice says, as one text: several rules search it, so it is made once."""
+        return repr(self.notice.content.model_dump(mode="json"))
 
     def controller_contacts(self) -> list[str]:
         return [c.id for c in self.site.contacts.values() if c.organisation == self.site.controller.id]

@@ -1,8 +1,8 @@
 """Preview: the build pipeline in a loop, served from memory, reloading the browser on save.
 
-`notices serve` never writes to site/: each save rebuilds the whole site in memory (the
-shipped content takes well under 0.1 s) and the open page reloads itself through the
-`livereload` package's script and WebSocket. File changes come from `watchfiles`
+`notices serve` never writes to site/: each save rebuilds the site in memory, remaking only
+what the save changed (see `BuildMemo` in build.py), and the open page reloads itself through
+the `livereload` package's script and WebSocket. File changes come from `watchfiles`
 (inotify, no polling) and are grouped over 50 ms, so an editor's write-and-rename is one
 rebuild. When the content is broken every page shows the errors instead, until a save
 fixes them.
@@ -28,7 +28,7 @@ from tornado import netutil, web
 from tornado.httpserver import HTTPServer
 from tornado.websocket import WebSocketClosedError
 
-from .build import run_pipeline
+from .build import BuildMemo, run_pipeline
 from .diagnostics import Diagnostic, Severity, format_diagnostics
 from .preview_page import error_page, inject_reload_script
 from .render import create_environment
@@ -63,11 +63,16 @@ class Preview:
         # auto_reload recompiles just the templates whose files changed.
         self.templates_env = create_environment(root / "templates")
         self.templates_env.auto_reload = True
+        # What did not change is kept from one save to the next: a save rebuilds what it touched.
+        self.memo = BuildMemo()
+        self.served: dict[str, tuple[bytes, bytes]] = {}
+        """Each page as built and as served (with the reload script), to skip unchanged pages."""
 
     def rebuild(self, reason: str = "") -> Snapshot:
         """Run the pipeline in memory, report like `notices build`, and swap in what it made."""
         try:
-            result = run_pipeline(self.root, base_url=self.base_url, templates_env=self.templates_env)
+            result = run_pipeline(self.root, base_url=self.base_url, templates_env=self.templates_env,
+                                  memo=self.memo)
         except Exception as exc:  # a bug in the generator must not stop the preview
             failure = Diagnostic(reason or "content", 1, 1, "the generator failed while building: "
                                  + "".join(traceback.format_exception_only(exc)).strip(),
@@ -83,6 +88,7 @@ class Preview:
             print(f"The browser shows these errors{cause} until they are fixed.", file=sys.stderr, flush=True)
         else:
             files = {name: self._for_preview(name, body) for name, body in result.files.items()}
+            self.served = {name: (result.files[name], files[name]) for name in files}
             self.snapshot = Snapshot(files, problems)
             print(f"Built {result.pages} pages in {result.seconds:.2f} s{cause}.", flush=True)
         return self.snapshot
@@ -100,6 +106,9 @@ class Preview:
     def _for_preview(self, name: str, body: bytes) -> bytes:
         if not name.endswith(".html"):
             return body
+        built, served = self.served.get(name, (b"", b""))
+        if built is body:  # the very page kept from the last build
+            return served
         return inject_reload_script(body.decode("utf-8"), self.reload_script).encode("utf-8")
 
     def respond(self, path: str) -> tuple[int, str, bytes, str]:

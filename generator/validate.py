@@ -8,19 +8,21 @@ pydantic error into plain words is `messages.report_model_errors`' job.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import markdown, schema
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
 from .load import Location, SourceFile, load_yaml
 from .messages import child_model, report_blank_values, report_model_errors
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 REGISTERS: dict[str, tuple[str, type[BaseModel]]] = {
     "lawful_bases": ("lawful-bases.yaml", schema.LawfulBasesFile),
@@ -46,7 +48,59 @@ class ValidContent:
     """Each notice's source file, by slug; and registers by register name."""
 
 
-def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | None:
+@dataclass
+class ValidationCache:
+    """Each file's results from the last run, kept by the preview between saves: a file whose bytes
+    (and, for a notice, the ids and slugs it was checked against) are unchanged is not read again."""
+
+    loaded: dict[Path, tuple[bytes, SourceFile | None, list[Diagnostic]]] = field(default_factory=dict)
+    checked: dict[Path, tuple[Any, Any, list[Diagnostic]]] = field(default_factory=dict)
+    seen: set[Path] = field(default_factory=set)
+    """The files read in this run; what is kept for any other is dropped at its end."""
+
+    def load(self, path: Path, diagnostics: Diagnostics) -> SourceFile | None:
+        """load_yaml, or what it gave last time for the same bytes (with the same problems)."""
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return load_yaml(path, diagnostics)  # which reports it
+        self.seen.add(path)
+        known = self.loaded.get(path)
+        if known is not None and known[0] == raw:
+            diagnostics.items += known[2]
+            return known[1]
+        start = len(diagnostics.items)
+        source = load_yaml(path, diagnostics, raw)
+        self.loaded[path] = (raw, source, diagnostics.items[start:])
+        return source
+
+    def checked_once(self, source: SourceFile, key: tuple[Any, ...], diagnostics: Diagnostics,
+                     check: Callable[[], T]) -> T:
+        """check(), or its result from last time for the same file object checked against `key`."""
+        known = self.checked.get(source.path)
+        if known is not None and known[0][0] is source and known[0][1:] == key:
+            diagnostics.items += known[2]
+            return known[1]  # type: ignore[no-any-return]
+        start = len(diagnostics.items)
+        result = check()
+        self.checked[source.path] = ((source, *key), result, diagnostics.items[start:])
+        return result
+
+    def forget_the_rest(self) -> None:
+        """Drop what is kept for files not read in this run (deleted or renamed)."""
+        for kept in (self.loaded, self.checked):
+            for path in set(kept) - self.seen:
+                del kept[path]
+        self.seen = set()
+
+
+def _load(path: Path, diagnostics: Diagnostics, cache: ValidationCache | None) -> SourceFile | None:
+    return cache.load(path, diagnostics) if cache is not None else load_yaml(path, diagnostics)
+
+
+def validate_content(
+    root: Path, diagnostics: Diagnostics, cache: ValidationCache | None = None
+) -> ValidContent | None:
     """Load and validate `root/content`; None when any error was found."""
     content = root / "content"
     if not content.is_dir():
@@ -57,18 +111,19 @@ def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | Non
     registers: dict[str, list[Any]] = {}
     context: dict[str, dict[str, str]] = {}
     for name, (filename, model) in REGISTERS.items():
-        source = load_yaml(content / "definitions" / filename, diagnostics)
+        source = _load(content / "definitions" / filename, diagnostics, cache)
         entries: list[Any] = []
         if source is not None:
             sources[name] = source
-            parsed = _validate(source, model, diagnostics)
+            check = partial(_validate, source, model, diagnostics)
+            parsed = cache.checked_once(source, (model,), diagnostics, check) if cache else check()
             entries = list(getattr(parsed, name)) if parsed else _salvage_ids(source, name)
         registers[name] = entries
         if source is not None:  # an unreadable register: its references are not checked
             context[name] = {_entry_id(e): _entry_kind(e, name) for e in entries if _entry_id(e)}
             report_duplicate_ids(source, (name,), diagnostics)
 
-    site_source = load_yaml(content / "site.yaml", diagnostics)
+    site_source = _load(content / "site.yaml", diagnostics, cache)
     site = None
     if site_source is not None:
         sources["site"] = site_source
@@ -76,10 +131,13 @@ def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | Non
         context["contacts"] = {
             c["id"]: "contact" for c in contacts if isinstance(c, dict) and isinstance(c.get("id"), str)
         } if isinstance(contacts, list) else {}
-        site = _validate(site_source, schema.SiteFile, diagnostics, context)
+        check = partial(_validate, site_source, schema.SiteFile, diagnostics, context)
+        site = (cache.checked_once(site_source, (repr(context),), diagnostics, check) if cache else check())
         report_duplicate_ids(site_source, ("contacts",), diagnostics)
 
-    notices = _validate_notices(content / "notices", context, sources, diagnostics)
+    notices = _validate_notices(content / "notices", context, sources, diagnostics, cache)
+    if cache is not None:
+        cache.forget_the_rest()
     if diagnostics.errors or site is None:
         return None
     return ValidContent(site, registers["lawful_bases"], registers["legislation"],
@@ -88,12 +146,12 @@ def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | Non
 
 def _validate_notices(
     folder: Path, context: dict[str, dict[str, str]], sources: dict[str, SourceFile],
-    diagnostics: Diagnostics,
+    diagnostics: Diagnostics, cache: ValidationCache | None = None,
 ) -> list[schema.NoticeBase]:
     paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not paths:
         diagnostics.error(folder, (1, 1), "there are no notices (no .yaml files in content/notices)")
-    loaded = [source for source in (load_yaml(path, diagnostics) for path in paths) if source is not None]
+    loaded = [source for source in (_load(path, diagnostics, cache) for path in paths) if source is not None]
     slugs: set[str] | None = _check_slugs(loaded, diagnostics)
     if len(loaded) < len(paths) or any(not isinstance(s.data.get("slug"), str) for s in loaded):
         slugs = None  # a notice that cannot be read: links to it would be reported wrongly
@@ -102,19 +160,33 @@ def _validate_notices(
     _check_one_main(folder, [source for source, model in models if model is schema.MainNotice], all_known,
                     diagnostics)
     notices: list[schema.NoticeBase] = []
+    # What a notice's checks depend on besides its own text: the register ids and the notices' slugs.
+    against = (repr(sorted((name, sorted(ids.items())) for name, ids in context.items())),
+               None if slugs is None else frozenset(slugs))
     for source, model in models:
         if model is None:
             continue
-        check_markdown(source, model, slugs, diagnostics)
-        data = {**source.data, "kind": _KIND_OF[model]}  # a wrong kind was reported once already
-        notice = _validate(source, model, diagnostics, context, data)
+        check = partial(_check_notice, source, model, slugs, context, diagnostics)
+        notice = cache.checked_once(source, (model, against), diagnostics, check) if cache else check()
         if notice is None:
             continue
-        _check_notice_ids(source, notice, diagnostics)
         if sources.get(f"notice:{notice.slug}") is None:
             sources[f"notice:{notice.slug}"] = source
             notices.append(notice)
     return notices
+
+
+def _check_notice(
+    source: SourceFile, model: type[schema.NoticeBase], slugs: set[str] | None,
+    context: dict[str, dict[str, str]], diagnostics: Diagnostics,
+) -> schema.NoticeBase | None:
+    """Everything checked of one notice on its own: its Markdown, its model, its inner ids."""
+    check_markdown(source, model, slugs, diagnostics)
+    data = {**source.data, "kind": _KIND_OF[model]}  # a wrong kind was reported once already
+    notice = _validate(source, model, diagnostics, context, data)
+    if notice is not None:
+        _check_notice_ids(source, notice, diagnostics)
+    return notice
 
 
 def _notice_model(source: SourceFile, diagnostics: Diagnostics) -> type[schema.NoticeBase] | None:
@@ -250,22 +322,38 @@ def _check_notice_link(
 
 def markdown_fields(model: Any, data: Any, location: Location) -> Iterator[tuple[Location, str]]:
     """Every Markdown string in `data`, walked alongside the model that describes it."""
-    fields = getattr(model, "model_fields", None)
+    fields = _field_kinds(model) if isinstance(model, type) else None
     if fields is None or not isinstance(data, dict):
         return
     for key, value in data.items():
-        info = fields.get(key)
-        if info is None:
+        kind = fields.get(key)
+        if kind is None:
             continue
         here = location + (key,)
-        if schema.is_markdown(info):
+        if kind is _MARKDOWN:
             if isinstance(value, str):
                 yield here, value
             continue
-        inner = child_model(info.annotation)
+        if not isinstance(value, (dict, list)):
+            continue  # nothing to walk into
         items = enumerate(value) if isinstance(value, list) else [(None, value)]
         for index, item in items:
-            yield from markdown_fields(inner, item, here if index is None else here + (index,))
+            yield from markdown_fields(kind, item, here if index is None else here + (index,))
+
+
+_MARKDOWN = object()
+"""In `_field_kinds`: the field holds Markdown."""
+
+
+@lru_cache(maxsize=None)
+def _field_kinds(model: type) -> dict[str, Any] | None:
+    """Each field of `model`: _MARKDOWN, the model inside it, or None; worked out once per model,
+    as `markdown_fields` asks for every value of every notice."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None:
+        return None
+    return {key: _MARKDOWN if schema.is_markdown(info) else child_model(info.annotation)
+            for key, info in fields.items()}
 
 
 def _check_notice_ids(source: SourceFile, notice: schema.NoticeBase, diagnostics: Diagnostics) -> None:

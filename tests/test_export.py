@@ -106,8 +106,8 @@ def test_each_notice_has_its_data_beside_its_page_saying_what_the_page_says(buil
         recipients = [r["organisation"] for r in data["sharing"]["recipients"]]
         assert [r["id"] for r in recipients] == recipient_ids(notice)
         assert [r["name"] for r in recipients] == [organisations[i]["name"] for i in recipient_ids(notice)]
-        table = soup.find(id="sharing").parent.find("table")
-        shown = [th.get_text(strip=True) for th in table.tbody.find_all("th")]
+        section = soup.find(id="sharing").parent  # a table when reasons are given, else a list
+        shown = [cell.get_text(strip=True) for cell in section.select("table tbody th, ul.recipients li")]
         assert shown == [organisations[i].get("short_name") or organisations[i]["name"]
                          for i in recipient_ids(notice)]
 

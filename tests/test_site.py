@@ -149,3 +149,20 @@ def test_sitemap_lists_every_page_at_the_base_url(built_site: Path) -> None:
     assert all(loc.startswith(base) for loc in locations)
     assert f"{base}childrens-social-care/" in locations and f"{base}" in locations
     assert not any("404" in loc for loc in locations)
+
+
+def test_what_the_compliance_fields_say_is_shown_to_readers(project: Path) -> None:
+    """A gap filled for the compliance check must be filled on the page too, not only in the data."""
+    notice = project / "content" / "notices" / "children-social-care.yaml"
+    notice.write_text(notice.read_text("utf-8").replace("transfers:\n  text: For liaison with courts or when a child"
+        " is placed abroad.\n", "transfers:\n  text: For liaison with courts or when a child is placed abroad.\n"
+        "  safeguards: We send only what the court abroad needs, by secure email.\n", 1)
+        + "statutory_requirement: The law says we must collect some of this information.\n"
+        "not_applicable:\n  sources: All of this information comes from you and the people who refer you.\n", "utf-8")
+    result = notices(project, "build")
+    assert result.code == 0, result.stderr
+    page = text(project / "site", "childrens-social-care/index.html")
+    assert "We send only what the court abroad needs, by secure email." in page
+    assert "Do you have to give us this information? The law says we must collect some of this information." in page
+    assert "All of this information comes from you and the people who refer you." in page
+    assert "does not name any other source" not in page

@@ -1,0 +1,167 @@
+"""Every page in a real browser: axe-core's WCAG 2.2 A/AA rules, privacy, and a 320 px screen.
+
+Skipped where Chromium is absent; failing instead when CI=true (see browser_support).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import copy_project, notices
+from browser_support import CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, require_browser, serve_folder, site_pages
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped content built for a site at a domain root, as the test server serves it
+    (404.html links from the base path, so it must be served where it says it is)."""
+    root = copy_project(tmp_path_factory.mktemp("browser"))
+    result = notices(root, "build", "--base-url", "https://notices.example.org/")
+    assert result.code == 0, result.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def served(built_site: Path) -> Iterator[str]:
+    with serve_folder(built_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def visits(browser: Any, served: str, built_site: Path) -> dict[str, dict[str, Any]]:
+    """Open every page once at 320 px and once at 1280 px; record what a test needs to know."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    results: dict[str, dict[str, Any]] = {}
+    for width in (320, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=True)
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        csp_errors: list[str] = []
+        page.on("console", lambda message: csp_errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        for path in site_pages(built_site):
+            requests.clear()
+            page.goto(served + path, wait_until="load")
+            visit = results.setdefault(path, {})
+            visit[f"scroll_{width}"] = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            visit.setdefault("requests", []).extend(requests)
+            if width == 1280:
+                report = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+                visit["violations"] = [
+                    f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+                    for v in report.response["violations"]]
+        results["__cookies__"] = {"cookies": context.cookies(), "csp": csp_errors}
+        context.close()
+    return results
+
+
+def test_the_site_has_pages_to_visit(built_site: Path) -> None:
+    assert len(site_pages(built_site)) >= 8
+
+
+def test_the_not_found_page_is_styled_at_any_depth(browser: Any, served: str) -> None:
+    """A host shows 404.html for any missing address, however deep: its links must still work."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "404.html")
+    styled = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+    home = page.evaluate("new URL(document.querySelector('main a').href).pathname")
+    context.close()
+    assert styled == "rgb(31, 61, 92)"
+    assert home == "/"
+
+
+def test_every_page_passes_axe_wcag_a_and_aa(visits: dict[str, dict[str, Any]]) -> None:
+    failures = {path: visit["violations"] for path, visit in visits.items()
+                if not path.startswith("__") and visit["violations"]}
+    assert not failures, failures
+    assert len([p for p in visits if not p.startswith("__")]) >= 8
+
+
+def test_no_page_requests_another_host(visits: dict[str, dict[str, Any]], served: str) -> None:
+    elsewhere = {path: [url for url in visit["requests"] if not url.startswith(served)]
+                 for path, visit in visits.items() if not path.startswith("__")}
+    assert not any(elsewhere.values()), elsewhere
+    assert all(visit["requests"] for path, visit in visits.items() if not path.startswith("__"))
+
+
+def test_no_cookie_is_set_and_nothing_breaks_the_content_security_policy(
+        visits: dict[str, dict[str, Any]]) -> None:
+    assert visits["__cookies__"]["cookies"] == []
+    assert visits["__cookies__"]["csp"] == []
+
+
+def test_nothing_scrolls_sideways_at_320_px(visits: dict[str, dict[str, Any]]) -> None:
+    wide = {path: visit["scroll_320"] for path, visit in visits.items()
+            if not path.startswith("__") and visit["scroll_320"][0] > visit["scroll_320"][1]}
+    assert not wide, wide
+
+
+def test_pages_read_the_same_without_javascript(browser: Any, served: str, built_site: Path) -> None:
+    """Nothing is hidden behind script: the text with JavaScript off is the text with it on."""
+    texts = []
+    for enabled in (True, False):
+        context = browser.new_context(java_script_enabled=enabled)
+        page = context.new_page()
+        page.goto(served + "prevention-and-early-help/")
+        texts.append(page.inner_text("main"))
+        context.close()
+    assert texts[0] == texts[1]
+    assert "Who are we likely to share this information with?" in texts[1]
+
+
+def test_text_stays_readable_at_400_percent_zoom(browser: Any, served: str) -> None:
+    """400 % zoom of a 1280 px window is a 320 px viewport: nothing may be cut off sideways."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(served + "childrens-social-care/")
+    page.evaluate("document.documentElement.style.zoom = '4'")
+    overflow = page.evaluate("""() => [...document.querySelectorAll('main p, main li, main th, main td')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length""")
+    context.close()
+    assert overflow == 0
+
+
+def test_the_focus_indicator_is_visible(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "privacy-notice/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        return [e.textContent.trim(), s.backgroundColor, s.boxShadow]; }""")
+    context.close()
+    assert focused[0] == "Skip to main content"
+    assert focused[1] == "rgb(255, 210, 63)"  # the yellow focus colour of style.css
+    assert focused[2] != "none"
+
+
+def test_print_hides_navigation_and_prints_link_addresses(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "childrens-social-care/")
+    page.emulate_media(media="print")
+    nav_display = page.evaluate("getComputedStyle(document.querySelector('.site-nav')).display")
+    after = page.evaluate("""getComputedStyle(document.querySelector('main a[href^="https"]'), '::after')
+        .content""")
+    context.close()
+    assert nav_display == "none"
+    assert "https://" in after or "attr(href)" in after

@@ -1,0 +1,101 @@
+"""Each component in templates/components/ rendered from a small example, its markup checked.
+
+Like GOV.UK Frontend's component tests: the example is written here by hand, and the test
+queries the HTML for what a screen reader or a keyboard user depends on.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import PROJECT
+from generator.render import create_environment
+from generator.schema import Contact, LawfulBasis, Organisation
+
+
+def render(call: str, **values: object) -> BeautifulSoup:
+    env = create_environment(PROJECT / "templates")
+    template = env.from_string('{% import "components/macros.html" as c %}' + call)
+    return BeautifulSoup(template.render(**values), "html.parser")
+
+
+def test_contents_list_is_a_labelled_navigation_of_section_links() -> None:
+    html = render("{{ c.contents_list(sections) }}", sections=[("why", "Why we use it"), ("rights", "Your rights")])
+    nav = html.find("nav")
+    assert html.find(id=nav["aria-labelledby"]).get_text(strip=True) == "Contents"
+    assert [(a["href"], a.get_text()) for a in nav.find_all("a")] == [("#why", "Why we use it"),
+                                                                     ("#rights", "Your rights")]
+    assert nav.find("ol") is not None
+
+
+def test_last_updated_has_a_machine_readable_date() -> None:
+    time = render("{{ c.last_updated(date) }}", date=datetime.date(2026, 2, 5)).find("time")
+    assert time["datetime"] == "2026-02-05" and time.get_text() == "5 February 2026"
+
+
+def test_organisation_name_links_only_to_a_real_website() -> None:
+    council = Organisation(id="council", name="City Council", short_name="the Council",
+                           website="https://council.example.org/")
+    schools = Organisation(id="schools", name="Schools", group=True)
+    html = render("{{ c.organisation_name(a) }} and {{ c.organisation_name(b) }}", a=council, b=schools)
+    assert [(a["href"], a.get_text()) for a in html.find_all("a")] == [("https://council.example.org/", "the Council")]
+    assert "Schools" in html.get_text()
+
+
+def test_contact_details_is_a_summary_list_with_working_links() -> None:
+    contact = Contact(id="dpo", name="Data Protection Officer", email="dpo@example.org", phone="0303 123 1113",
+                      address=["1 High Street", "Bradford"])
+    html = render("{{ c.contact_details(contact) }}", contact=contact)
+    rows = {row.dt.get_text(): row.dd for row in html.select("dl.summary-list > div")}
+    assert set(rows) == {"Email", "Phone", "Post"}
+    assert rows["Email"].a["href"] == "mailto:dpo@example.org"
+    assert rows["Phone"].a["href"] == "tel:03031231113"
+    assert rows["Post"].address.get_text("|") == "1 High Street|Bradford"
+    assert html.find("h3").get_text() == "Data Protection Officer"
+
+
+def test_lawful_basis_quotes_the_statute_and_cites_its_source() -> None:
+    basis = LawfulBasis(id="art6-1-e", kind="article-6", article="Article 6(1)(e)", title="Public task",
+                        wording="processing is necessary for the performance of a task <carried out>;",
+                        source="https://www.legislation.gov.uk/eur/2016/679/article/6", verified=True)
+    html = render("<ul>{{ c.lawful_basis(basis, '../') }}</ul>", basis=basis)
+    assert html.a["href"] == "../lawful-bases/#art6-1-e"
+    assert html.a.get_text() == "Article 6(1)(e): Public task"
+    quote = html.find("blockquote")
+    assert quote["cite"] == "https://www.legislation.gov.uk/eur/2016/679/article/6"
+    assert "<carried out>" in quote.get_text()  # escaped text, not markup
+    assert html.find("carried") is None
+
+
+def test_section_has_a_heading_that_labels_it() -> None:
+    html = render('{% call c.section("sharing", "Who we share with") %}<p>Body</p>{% endcall %}')
+    section = html.find("section")
+    assert section["aria-labelledby"] == "sharing"
+    assert section.find("h2", id="sharing").get_text() == "Who we share with"
+    assert section.p.get_text() == "Body"
+
+
+def test_accessibility_statement_follows_the_model_statement(built_site: Path) -> None:
+    """Public Sector Bodies Accessibility Regulations 2018: the model statement's parts, from site.yaml."""
+    site = yaml.safe_load((PROJECT / "content" / "site.yaml").read_text("utf-8"))
+    page = BeautifulSoup((built_site / "accessibility" / "index.html").read_text("utf-8"), "html.parser")
+    text = re.sub(r"\s+", " ", page.main.get_text(" "))
+    headings = [h.get_text(strip=True) for h in page.main.find_all("h2")]
+    for heading in ("How accessible this website is", "Feedback and contact information", "Enforcement procedure",
+                    "Technical information about this website’s accessibility",
+                    "Preparation of this accessibility statement"):
+        assert heading in headings
+    assert "This website is run by Bradford Children and Families Trust" in text
+    assert "Equality and Human Rights Commission" in text
+    assert "Web Content Accessibility Guidelines version 2.2 AA standard" in text
+    tested = site["accessibility"]["last_tested"]
+    assert page.find("time", datetime=tested.isoformat()) is not None
+    assert page.find("a", href="mailto:dpo@bradfordcft.org.uk") is not None  # who to tell about a problem
+    footer_links = [a["href"] for a in BeautifulSoup((built_site / "index.html").read_text("utf-8"),
+                                                      "html.parser").footer.find_all("a")]
+    assert "accessibility/" in footer_links  # linked from every page, in the footer

@@ -1,0 +1,83 @@
+"""Building in parallel: a big site renders across the cores, byte for byte as in one process."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import export, parallel
+from generator.build import run_pipeline
+
+SERVICE = "content/notices/prevention-and-early-help.yaml"
+
+
+def add_notices(root: Path, count: int) -> None:
+    """`count` more service notices, each a copy of a shipped one under its own slug and title."""
+    text = (root / SERVICE).read_text("utf-8")
+    for number in range(count):
+        (root / f"content/notices/copy-{number}.yaml").write_text(
+            text.replace("slug: prevention-and-early-help", f"slug: copy-{number}")
+            .replace("title: Prevention and Early Help", f"title: Copy {number} of Early Help"), "utf-8")
+
+
+def test_jobs_run_in_other_processes_and_come_back_in_order() -> None:
+    jobs = [lambda number=number: (number, os.getpid()) for number in range(40)]
+    results = parallel.run_all(jobs, workers=2, threshold=1)
+    assert [number for number, _ in results] == list(range(40))
+    assert {pid for _, pid in results} - {os.getpid()}, "no job ran in a worker process"
+
+
+def test_few_jobs_run_here() -> None:
+    jobs = [os.getpid for _ in range(5)]
+    assert parallel.run_all(jobs, workers=2) == [os.getpid()] * 5  # below the threshold
+
+
+def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 12)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = run_pipeline(project)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "THRESHOLD", 1)
+    forked: list[int] = []
+    real_pool = parallel.multiprocessing.get_context("fork").Pool
+
+    def counting_pool(*args: object, **kwargs: object) -> object:
+        forked.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel.multiprocessing.get_context("fork"), "Pool", counting_pool)
+    in_parallel = run_pipeline(project)
+    assert forked, "the build did not use worker processes"
+    assert len(serial.files) > 30 and "copy-11/index.html" in serial.files
+    assert list(in_parallel.files) == list(serial.files)
+    assert [name for name in serial.files if in_parallel.files[name] != serial.files[name]] == []
+    assert in_parallel.diagnostics.sorted() == serial.diagnostics.sorted()
+
+
+def test_a_template_error_in_a_worker_is_reported_like_in_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 3)
+    template = project / "templates/service-notice.html"
+    template.write_text(template.read_text("utf-8").replace("{% block content %}",
+                                                            "{% block content %}{{ notice.no_such_value }}"))
+    monkeypatch.setattr(parallel, "THRESHOLD", 1)
+    errors = run_pipeline(project).diagnostics.errors
+    assert errors and all(e.path == "templates/service-notice.html" for e in errors)
+    assert len(errors) == 5  # one per service notice page: the 2 shipped and the 3 copies
+    assert "no_such_value" in errors[0].message
+
+
+def test_json_files_are_written_as_json_dumps_with_two_space_indent_would(built_site: Path) -> None:
+    """export.to_json uses pydantic_core's writer for speed; it must write the standard library's bytes."""
+    tricky = {"text": "é “quoted” \\ \" </script> \u2028 \x00 \x1f \t\n", "empty": [], "nothing": {},
+              "numbers": [0, -3, 10**20], "flags": [True, False, None], "nested": [{"a": [{"b": []}]}]}
+    values = [json.loads(path.read_text("utf-8")) for path in built_site.rglob("*.json")] + [tricky]
+    assert len(values) > 5
+    for value in values:
+        assert export.to_json(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
