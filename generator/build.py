@@ -102,8 +102,8 @@ def _run_pipeline(
             from .render import render_site
 
             scans: dict[str, PageScan] = {}
-            result.files = render_site(result.site, root / "templates", diagnostics, templates_env, scans=scans,
-                                       memo=memo.pages if memo else None)
+            result.files = render_site(result.site, root / "templates", diagnostics, templates_env,
+                                       scans=scans, memo=memo.pages if memo else None)
             if not diagnostics.errors:  # with a page missing, every link to it would be noise
                 _check_links(result, root, content.sources, out or root / "site", scans,
                              memo.links if memo else None)

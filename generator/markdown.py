@@ -98,7 +98,7 @@ def inspect(text: str) -> MarkdownProblems:
     """Find, before rendering, the links and HTML the renderer would drop or escape."""
     found = MarkdownProblems()
     if "]" not in text and "<" not in text:
-        return found  # every link needs `](`, `]:` or `<...>`, and all HTML starts with `<`: most prose has none
+        return found  # a link needs `](`, `]:` or `<...>`, and HTML starts with `<`: most prose has neither
     for token in _inline_tokens(_link_finder(), text):
         if token.type == "link_open":
             href = str(token.attrGet("href") or "")

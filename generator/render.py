@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
-from . import export, history, jsonld, markdown, parallel, processing
+from . import export, history, incremental, jsonld, markdown, parallel, processing
 from .diagnostics import Diagnostic, Diagnostics
 from .resolve import Notice, Site
 
@@ -109,14 +110,14 @@ def render_site(
     as in one process. When `scans` is given, each page's links and ids are read as it is made,
     for the link check. The preview passes its own `env` (with auto_reload) to reuse compiled
     templates between builds, and its `memo`, where each service notice's page is kept with what
-    it was made from (see `_reusable`).
+    it was made from (see incremental.py).
     """
     env = env or create_environment(templates)
     pages = plan_pages(site)
     renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=scans is not None,
                             watch=memo is not None)
     renderer.compile()  # once, before any worker starts, so that none compiles them again
-    done = _reusable(site, templates, pages, memo) if memo is not None else {}
+    done = incremental.reusable_pages(site, templates, pages, memo) if memo is not None else {}
     jobs: dict[str, Callable[[], Rendered]] = {page.path: partial(renderer.page, page) for page in pages
                                                if page.path not in done}
     jobs["sitemap.xml"] = renderer.sitemap
@@ -124,9 +125,9 @@ def render_site(
     jobs[export.REGISTER_FILE] = renderer.register
     # The cross-notice pages grow with the site: handed out first, so no worker is left with them at the end.
     order = sorted(jobs, key=_job_order)
-    done.update(zip(order, parallel.run_all([jobs[name] for name in order], workers=workers)))
+    done.update(zip(order, parallel.run_all([jobs[name] for name in order], workers=workers), strict=True))
     if memo is not None:
-        _remember(memo, pages, done)
+        incremental.remember_pages(memo, pages, done)
     made = Rendered()
     for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
         made.files.update(done[name].files)
@@ -137,54 +138,6 @@ def render_site(
     if scans is not None:
         scans.update(made.scans)
     return _in_site_order(site, pages, made, templates)
-
-
-def _reusable(site: Site, templates: Path, pages: list[Page], memo: dict[str, Any]) -> dict[str, Rendered]:
-    """The service notice pages of the last render that would come out the same again.
-
-    A service notice's page shows that notice, the main notice, the site's settings and the
-    registers. It is kept while the very same `Notice` (see resolve.py) is on it, nothing else it
-    shows changed, no template changed, and it did not read other notices when it was made (a
-    template could list them: then it is always made again). tests/test_incremental.py compares
-    every kind of edit with a full build.
-    """
-    inputs = (_templates_state(templates), site.config, site.controller, site.data_protection_officer,
-              site.regulator, site.contacts, site.main_notice, site.lawful_bases, site.legislation,
-              site.organisations)
-    if memo.get("inputs") != inputs:
-        memo.clear()
-        memo["inputs"] = inputs
-    kept: dict[tuple[str, int], tuple[Rendered, Notice]] = memo.setdefault("pages", {})
-    reused = {}
-    for page in pages:
-        notice = page.values.get("notice")
-        if notice is not None and not notice.is_main and (page.path, id(notice)) in kept:
-            made, known = kept[page.path, id(notice)]
-            if known is notice:
-                reused[page.path] = made
-    return reused
-
-
-def _remember(memo: dict[str, Any], pages: list[Page], done: dict[str, Rendered]) -> None:
-    kept: dict[tuple[str, int], tuple[Rendered, Notice]] = {}
-    for page in pages:
-        notice = page.values.get("notice")
-        made = done.get(page.path)
-        if notice is not None and not notice.is_main and made is not None and not made.read_other_notices:
-            kept[page.path, id(notice)] = (made, notice)
-    memo["pages"] = kept
-
-
-def _templates_state(templates: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every file under templates/ with its size and time of change: any save there shows here."""
-    state = []
-    for path in sorted(templates.rglob("*")):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        state.append((path.as_posix(), info.st_size, info.st_mtime_ns))
-    return tuple(state)
 
 
 def _job_order(name: str) -> int:
@@ -229,10 +182,10 @@ class PageRenderer:
         made = Rendered()
         diagnostics = Diagnostics(self.root)
         root = self.site.base_path if page.path == "404.html" else "../" * page.depth
-        site = _WatchedSite(self.site) if self.watch else self.site
+        site = incremental.WatchedSite(self.site) if self.watch else self.site
         html = _render(self.env, page.template, diagnostics, self.templates, site=site, page=page,
                        root=root, md=_markdown_filters(root), pages=self.pages, **page.values)
-        made.read_other_notices = isinstance(site, _WatchedSite) and site.read_other_notices
+        made.read_other_notices = isinstance(site, incremental.WatchedSite) and site.read_other_notices
         if html is not None:
             made.files[page.path] = html.encode("utf-8")
             if self.scan:
@@ -264,22 +217,6 @@ class PageRenderer:
     def register(self) -> Rendered:
         """processing.csv, the register of processing."""
         return Rendered({export.REGISTER_FILE: processing.processing_csv(self.site)})
-
-
-class _WatchedSite:
-    """The site as one page sees it, noting whether the page asked for the notices of the site."""
-
-    OTHER_NOTICES = frozenset({"notices", "service_notices", "notices_relying_on", "notices_sharing_with",
-                               "notices_obtaining_from"})
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
-        self.read_other_notices = False
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self.OTHER_NOTICES:
-            self.read_other_notices = True
-        return getattr(self._site, name)
 
 
 def _markdown_filters(root: str) -> dict[str, Callable[[str | None], Markup]]:

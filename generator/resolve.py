@@ -172,7 +172,8 @@ def _same_entries(previous: Site, content: ValidContent) -> bool:
     pairs = ((previous.lawful_bases, content.lawful_bases), (previous.legislation, content.legislation),
              (previous.organisations, content.organisations),
              (tuple(previous.contacts.values()), content.site.contacts))
-    return all(len(old) == len(new) and all(a is b for a, b in zip(old, new)) for old, new in pairs)
+    return all(len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
+               for old, new in pairs)
 
 
 def _resolve_notice(

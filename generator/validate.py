@@ -8,9 +8,10 @@ pydantic error into plain words is `messages.report_model_errors`' job.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,15 +125,17 @@ def validate_content(
             report_duplicate_ids(source, (name,), diagnostics)
 
     site_source = _load(content / "site.yaml", diagnostics, cache)
-    site = None
+    site: schema.SiteFile | None = None
     if site_source is not None:
         sources["site"] = site_source
         contacts = site_source.data.get("contacts")
         context["contacts"] = {
             c["id"]: "contact" for c in contacts if isinstance(c, dict) and isinstance(c.get("id"), str)
         } if isinstance(contacts, list) else {}
-        check = partial(_validate, site_source, schema.SiteFile, diagnostics, context)
-        site = (cache.checked_once(site_source, (repr(context),), diagnostics, check) if cache else check())
+        check_site: Callable[[], schema.SiteFile | None] = partial(
+            _validate, site_source, schema.SiteFile, diagnostics, context)
+        site = (cache.checked_once(site_source, (repr(context),), diagnostics, check_site) if cache
+                else check_site())
         report_duplicate_ids(site_source, ("contacts",), diagnostics)
 
     notices = _validate_notices(content / "notices", context, sources, diagnostics, cache)
@@ -345,7 +348,7 @@ _MARKDOWN = object()
 """In `_field_kinds`: the field holds Markdown."""
 
 
-@lru_cache(maxsize=None)
+@functools.cache
 def _field_kinds(model: type) -> dict[str, Any] | None:
     """Each field of `model`: _MARKDOWN, the model inside it, or None; worked out once per model,
     as `markdown_fields` asks for every value of every notice."""

@@ -31,8 +31,8 @@ def require_browser() -> None:
         problem = f"Chromium is not installed ({CHROMIUM}); install Debian's chromium package"
     else:
         try:
-            import playwright  # noqa: F401
             import axe_playwright_python  # noqa: F401
+            import playwright  # noqa: F401
         except ImportError as exc:
             problem = f"the browser test tools are not installed ({exc.name}): pip install -e '.[test]'"
     if problem:

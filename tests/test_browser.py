@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from conftest import copy_project, notices
 from browser_support import CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, require_browser, serve_folder, site_pages
+from conftest import copy_project, notices
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +48,12 @@ def visits(browser: Any, served: str, built_site: Path) -> dict[str, dict[str, A
 
     axe = Axe()
     results: dict[str, dict[str, Any]] = {}
+    requests: list[str] = []
+    csp_errors: list[str] = []
     for width in (320, 1280):
         context = browser.new_context(viewport={"width": width, "height": 800}, java_script_enabled=True)
         page = context.new_page()
-        requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
-        csp_errors: list[str] = []
         page.on("console", lambda message: csp_errors.append(message.text)
                 if "Content Security Policy" in message.text else None)
         for path in site_pages(built_site):
@@ -64,12 +63,13 @@ def visits(browser: Any, served: str, built_site: Path) -> dict[str, dict[str, A
             visit[f"scroll_{width}"] = page.evaluate(
                 "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             visit.setdefault("requests", []).extend(requests)
-            if width == 1280:
-                report = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-                visit["violations"] = [
-                    f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-                    for v in report.response["violations"]]
-        results["__cookies__"] = {"cookies": context.cookies(), "csp": csp_errors}
+            # axe at both widths: a phone's layout has its own problems (target size, reflow)
+            report = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+            visit.setdefault("violations", []).extend(
+                f"{width} px: {v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']]}"
+                for v in report.response["violations"])
+        cookies = results.setdefault("__cookies__", {"cookies": [], "csp": csp_errors})
+        cookies["cookies"] += context.cookies()
         context.close()
     return results
 
@@ -129,16 +129,22 @@ def test_pages_read_the_same_without_javascript(browser: Any, served: str, built
     assert "Who are we likely to share this information with?" in texts[1]
 
 
-def test_text_stays_readable_at_400_percent_zoom(browser: Any, served: str) -> None:
-    """400 % zoom of a 1280 px window is a 320 px viewport: nothing may be cut off sideways."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, device_scale_factor=1)
+@pytest.mark.parametrize("zoom", [2, 4])
+@pytest.mark.parametrize("path", ["childrens-social-care/", "sharing/"])
+def test_text_stays_readable_at_200_and_400_percent_zoom(
+        browser: Any, served: str, path: str, zoom: int) -> None:
+    """Browser zoom on a 1280 x 800 window: the page lays out in 1280/zoom CSS pixels (320 at 400 %),
+    drawn `zoom` times larger. Emulated exactly so: a smaller viewport at a higher device scale."""
+    context = browser.new_context(viewport={"width": 1280 // zoom, "height": 800 // zoom},
+                                  device_scale_factor=zoom)
     page = context.new_page()
-    page.goto(served + "childrens-social-care/")
-    page.evaluate("document.documentElement.style.zoom = '4'")
-    overflow = page.evaluate("""() => [...document.querySelectorAll('main p, main li, main th, main td')]
-        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length""")
+    page.goto(served + path)
+    overflow = page.evaluate("""() => [...document.querySelectorAll('main :is(p, li, th, td, h2)')]
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .map(e => e.textContent.slice(0, 40))""")
+    scrolls = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     context.close()
-    assert overflow == 0
+    assert overflow == [] and not scrolls
 
 
 def test_the_focus_indicator_is_visible(browser: Any, served: str) -> None:
@@ -165,3 +171,48 @@ def test_print_hides_navigation_and_prints_link_addresses(browser: Any, served: 
     context.close()
     assert nav_display == "none"
     assert "https://" in after or "attr(href)" in after
+
+
+def test_the_skip_link_moves_focus_to_the_content_without_painting_it(browser: Any, served: str) -> None:
+    """Tab, Enter: focus lands on <main>, which must not turn yellow like a focused link."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "childrens-social-care/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    focused = page.evaluate("""() => [document.activeElement.id,
+        getComputedStyle(document.activeElement).backgroundColor]""")
+    page.keyboard.press("Tab")  # the next stop is the first link inside the content
+    inside = page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    context.close()
+    assert focused == ["main-content", "rgba(0, 0, 0, 0)"]
+    assert inside
+
+
+def test_focus_stays_visible_with_forced_colours(browser: Any, served: str) -> None:
+    """Windows High Contrast drops backgrounds and shadows: the focused link needs an outline."""
+    context = browser.new_context(forced_colors="active")
+    page = context.new_page()
+    page.goto(served + "privacy-notice/")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+    context.close()
+    assert outline[0] == "solid" and outline[1] >= 2
+
+
+def test_print_keeps_table_rows_whole_and_does_not_repeat_addresses(browser: Any, served: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(served + "sharing/")
+    rows = page.evaluate("""[...document.querySelectorAll('main tr')]
+        .map(row => getComputedStyle(row).breakInside)""")
+    page.goto(served + "privacy-notice/")
+    email = page.evaluate("""getComputedStyle(document.querySelector('main .summary-list a[href^="mailto:"]'),
+        '::after').content""")
+    printed_address = page.evaluate("getComputedStyle(document.querySelector('.print-only')).display")
+    context.close()
+    assert rows and set(rows) == {"avoid"}
+    assert email == "none"  # the link text is already the address
+    assert printed_address == "block"  # a printed page says where to find it online

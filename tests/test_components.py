@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
+from conftest import PROJECT, notices
 
-from conftest import PROJECT
 from generator.render import create_environment
 from generator.schema import Contact, LawfulBasis, Organisation
 
@@ -25,7 +25,8 @@ def render(call: str, **values: object) -> BeautifulSoup:
 
 
 def test_contents_list_is_a_labelled_navigation_of_section_links() -> None:
-    html = render("{{ c.contents_list(sections) }}", sections=[("why", "Why we use it"), ("rights", "Your rights")])
+    html = render("{{ c.contents_list(sections) }}",
+                  sections=[("why", "Why we use it"), ("rights", "Your rights")])
     nav = html.find("nav")
     assert html.find(id=nav["aria-labelledby"]).get_text(strip=True) == "Contents"
     assert [(a["href"], a.get_text()) for a in nav.find_all("a")] == [("#why", "Why we use it"),
@@ -43,13 +44,14 @@ def test_organisation_name_links_only_to_a_real_website() -> None:
                            website="https://council.example.org/")
     schools = Organisation(id="schools", name="Schools", group=True)
     html = render("{{ c.organisation_name(a) }} and {{ c.organisation_name(b) }}", a=council, b=schools)
-    assert [(a["href"], a.get_text()) for a in html.find_all("a")] == [("https://council.example.org/", "the Council")]
+    links = [(a["href"], a.get_text()) for a in html.find_all("a")]
+    assert links == [("https://council.example.org/", "the Council")]
     assert "Schools" in html.get_text()
 
 
 def test_contact_details_is_a_summary_list_with_working_links() -> None:
-    contact = Contact(id="dpo", name="Data Protection Officer", email="dpo@example.org", phone="0303 123 1113",
-                      address=["1 High Street", "Bradford"])
+    contact = Contact(id="dpo", name="Data Protection Officer", email="dpo@example.org",
+                      phone="0303 123 1113", address=["1 High Street", "Bradford"])
     html = render("{{ c.contact_details(contact) }}", contact=contact)
     rows = {row.dt.get_text(): row.dd for row in html.select("dl.summary-list > div")}
     assert set(rows) == {"Email", "Phone", "Post"}
@@ -86,7 +88,8 @@ def test_accessibility_statement_follows_the_model_statement(built_site: Path) -
     page = BeautifulSoup((built_site / "accessibility" / "index.html").read_text("utf-8"), "html.parser")
     text = re.sub(r"\s+", " ", page.main.get_text(" "))
     headings = [h.get_text(strip=True) for h in page.main.find_all("h2")]
-    for heading in ("How accessible this website is", "Feedback and contact information", "Enforcement procedure",
+    for heading in ("How accessible this website is", "Feedback and contact information",
+                    "Reporting accessibility problems with this website", "Enforcement procedure",
                     "Technical information about this website’s accessibility",
                     "Preparation of this accessibility statement"):
         assert heading in headings
@@ -99,3 +102,24 @@ def test_accessibility_statement_follows_the_model_statement(built_site: Path) -
     footer_links = [a["href"] for a in BeautifulSoup((built_site / "index.html").read_text("utf-8"),
                                                       "html.parser").footer.find_all("a")]
     assert "accessibility/" in footer_links  # linked from every page, in the footer
+
+
+def test_accessibility_statement_changes_with_site_yaml(project: Path) -> None:
+    """Partial compliance, a known problem and a new test date in site.yaml show on the statement."""
+    site_yaml = project / "content" / "site.yaml"
+    text = site_yaml.read_text("utf-8")
+    assert "  status: fully\n" in text and "  last_tested: 2026-11-21\n" in text
+    text = text.replace("  status: fully\n", "  status: partially\n  known_issues:\n"
+                        "    - The printed version of the sharing table has no column headers.\n")
+    site_yaml.write_text(text.replace("  last_tested: 2026-11-21\n", "  last_tested: 2027-03-04\n"), "utf-8")
+    result = notices(project, "build")
+    assert result.code == 0, result.stderr
+    statement = project / "site" / "accessibility" / "index.html"
+    page = BeautifulSoup(statement.read_text("utf-8"), "html.parser")
+    text = re.sub(r"\s+", " ", page.main.get_text(" "))
+    assert "partially compliant with the Web Content Accessibility Guidelines version 2.2 AA standard" in text
+    issues = page.find(id="non-accessible-content").find_next("ul")
+    assert issues.get_text(strip=True) == "The printed version of the sharing table has no column headers."
+    assert page.find("a", href="#non-accessible-content") is not None  # "How accessible" points to the list
+    tested = page.find("time", datetime="2027-03-04")
+    assert tested is not None and tested.get_text() == "4 March 2027"

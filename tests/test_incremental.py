@@ -36,7 +36,7 @@ def test_each_kind_of_save_rebuilds_exactly_what_a_full_build_makes(project: Pat
     memo = BuildMemo()
     before = run_pipeline(project, base_url=BASE, memo=memo)
     assert before.files and not before.diagnostics.errors
-    edits: list[tuple[str, Callable[[], None], str]] = [
+    edits: list[tuple[str, Callable[[], object], str | None]] = [
         ("a notice", lambda: edit(project, SERVICE, "title: Prevention and Early Help",
                                   "title: Early Help and Prevention"), "Early Help and Prevention"),
         ("a register entry", lambda: edit(project, "content/definitions/organisations.yaml",
@@ -48,7 +48,8 @@ def test_each_kind_of_save_rebuilds_exactly_what_a_full_build_makes(project: Pat
         ("site.yaml", lambda: edit(project, "content/site.yaml", "title: Privacy notices",
                                    "title: Our privacy notices"), "Our privacy notices"),
         ("a new notice", lambda: (project / "content/notices/copy.yaml").write_text(
-            (project / SERVICE).read_text("utf-8").replace("slug: prevention-and-early-help", "slug: copy-notice")
+            (project / SERVICE).read_text("utf-8")
+            .replace("slug: prevention-and-early-help", "slug: copy-notice")
             .replace("title: Early Help and Prevention", "title: A copied notice"), "utf-8"),
          "A copied notice"),
         ("a deleted notice", lambda: (project / "content/notices/copy.yaml").unlink(), None),

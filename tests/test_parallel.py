@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
     forked: list[int] = []
     real_pool = parallel.multiprocessing.get_context("fork").Pool
 
-    def counting_pool(*args: object, **kwargs: object) -> object:
+    def counting_pool(*args: Any, **kwargs: Any) -> Any:
         forked.append(1)
         return real_pool(*args, **kwargs)
 
