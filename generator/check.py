@@ -16,8 +16,8 @@ from typing import Any
 
 from . import rules
 from .diagnostics import Diagnostics
+from .requirements import ICO_CHECKLIST, Finding, NoticeContext, Outcome, Requirement, Status, articles, cites
 from .resolve import Site
-from .rules import Finding, NoticeContext, Outcome, Requirement, Status, cites
 from .validate import ValidContent
 
 _ICO_SPECIAL = "ICO, 'What are the rules on special category data?'"
@@ -49,7 +49,7 @@ def article_9_condition(ctx: NoticeContext) -> Outcome:
     if not flagged:
         return Outcome(Status.NOT_APPLICABLE, "no special category data")
     if ctx.notice.article_9:
-        return Outcome(Status.MET, rules.articles(list(ctx.notice.article_9)))
+        return Outcome(Status.MET, articles(list(ctx.notice.article_9)))
     return Outcome(Status.MISSING, "no Article 9(2) condition", (Finding(
         "article-9-condition", f"the notice collects special category data ({_first(ctx, flagged)}) but names"
         " no Article 9(2) condition (UK GDPR Article 9(1), 13(1)(c))",
@@ -66,7 +66,7 @@ def schedule_1_condition(ctx: NoticeContext) -> Outcome:
             continue
         options = [b.id for b in ctx.site.lawful_bases if b.schedule_1_part == number]
         findings.append(Finding(
-            "schedule-1-condition", f"{rules.articles([b for _, b in needing])}"
+            "schedule-1-condition", f"{articles([b for _, b in needing])}"
             f" {'needs' if len(needing) == 1 else 'need'} a condition in DPA 2018"
             f" Schedule 1 Part {number} (section {section}); the notice names none",
             f"add `schedule_1:` under `lawful_basis:`, e.g. one of: {', '.join(options)}"
@@ -75,7 +75,7 @@ def schedule_1_condition(ctx: NoticeContext) -> Outcome:
     if findings:
         return Outcome(Status.MISSING, "no Schedule 1 condition", tuple(findings))
     if any(b.needs_schedule_1 in ("part-1", "part-2") for b in ctx.notice.article_9):
-        return Outcome(Status.MET, rules.articles(list(ctx.notice.schedule_1)))
+        return Outcome(Status.MET, articles(list(ctx.notice.schedule_1)))
     return Outcome(Status.NOT_APPLICABLE, "no Article 9 condition listed needs one")
 
 
@@ -90,7 +90,7 @@ def article_10_condition(ctx: NoticeContext) -> Outcome:
     authority = ctx.service.lawful_basis.official_authority
     if has_article_10 and (condition or authority):
         also = " and official authority" if authority else ""
-        return Outcome(Status.MET, rules.articles(list(listed)) + also)
+        return Outcome(Status.MET, articles(list(listed)) + also)
     lacking = ("DPA 2018 Schedule 1 condition or official authority for it" if has_article_10
                else "Article 10 basis with a DPA 2018 Schedule 1 condition or official authority")
     return Outcome(Status.MISSING, "no Article 10 condition", (Finding(
@@ -111,7 +111,7 @@ def policy_document(ctx: NoticeContext) -> Outcome:
         return Outcome(Status.MET, "linked")
     name, index, first = needing[0]
     return Outcome(Status.MISSING, "no link", (Finding(
-        "policy-document", f"{rules.articles([b for _, _, b in needing])} need an appropriate policy document"
+        "policy-document", f"{articles([b for _, _, b in needing])} need an appropriate policy document"
         " (DPA 2018 Schedule 1 paragraphs 5, 38 to 41); the notice does not link to one",
         "add `policy_document: https://...` under `lawful_basis:`", ("lawful_basis", name, index)),))
 
@@ -159,49 +159,49 @@ def verified_wording(ctx: NoticeContext) -> Outcome:
 
 REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("controller", "Controller identity and contact", "UK GDPR Art 13(1)(a), 14(1)(a)",
-                f"{rules.ICO_CHECKLIST}: 'The name and contact details of our organisation'",
+                f"{ICO_CHECKLIST}: 'The name and contact details of our organisation'",
                 rules.controller),
     Requirement("data-protection-officer", "DPO contact", "UK GDPR Art 13(1)(b), 14(1)(b)",
-                f"{rules.ICO_CHECKLIST}: 'The contact details of our data protection officer'",
+                f"{ICO_CHECKLIST}: 'The contact details of our data protection officer'",
                 rules.data_protection_officer),
     Requirement("purposes", "Purposes", "UK GDPR Art 13(1)(c), 14(1)(c)",
-                f"{rules.ICO_CHECKLIST}: 'The purposes of the processing'", rules.purposes),
+                f"{ICO_CHECKLIST}: 'The purposes of the processing'", rules.purposes),
     Requirement("lawful-basis", "Lawful basis", "UK GDPR Art 13(1)(c), 14(1)(c)",
-                f"{rules.ICO_CHECKLIST}: 'The lawful basis for the processing'", rules.lawful_basis),
+                f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", rules.lawful_basis),
     Requirement("legitimate-interests", "Legitimate interests", "UK GDPR Art 13(1)(d), 14(2)(b); Art 6(1)",
-                f"{rules.ICO_CHECKLIST}: 'The legitimate interests for the processing (if applicable)'",
+                f"{ICO_CHECKLIST}: 'The legitimate interests for the processing (if applicable)'",
                 rules.legitimate_interests),
     Requirement("sources", "Categories and sources", "UK GDPR Art 14(1)(d), 14(2)(f)",
-                f"{rules.ICO_CHECKLIST}: 'The categories of personal data obtained' and 'The source of the"
+                f"{ICO_CHECKLIST}: 'The categories of personal data obtained' and 'The source of the"
                 " personal data'", rules.sources),
     Requirement("recipients", "Recipients", "UK GDPR Art 13(1)(e), 14(1)(e)",
-                f"{rules.ICO_CHECKLIST}: 'The recipients or categories of recipients'", rules.recipients),
+                f"{ICO_CHECKLIST}: 'The recipients or categories of recipients'", rules.recipients),
     Requirement("transfers", "Transfers abroad", "UK GDPR Art 13(1)(f), 14(1)(f)",
-                f"{rules.ICO_CHECKLIST}: 'The details of transfers ... to any third countries'",
+                f"{ICO_CHECKLIST}: 'The details of transfers ... to any third countries'",
                 rules.transfers),
     Requirement("retention", "Retention", "UK GDPR Art 13(2)(a), 14(2)(a)",
                 "ICO Accountability Framework, transparency: 'Include retention periods ... or ... the"
                 " criteria used to determine the period'", rules.retention),
     Requirement("rights", "Rights", "UK GDPR Art 13(2)(b), 14(2)(c)",
-                f"{rules.ICO_CHECKLIST}: 'The rights available to individuals'", rules.rights),
+                f"{ICO_CHECKLIST}: 'The rights available to individuals'", rules.rights),
     Requirement("right-to-object", "Right to object", "UK GDPR Art 21(1), 21(4)",
                 "ICO Accountability Framework: privacy information about the rights available 'if you are"
                 " relying on different lawful bases'", rules.right_to_object),
     Requirement("withdraw-consent", "Withdrawing consent", "UK GDPR Art 13(2)(c), 14(2)(d)",
-                f"{rules.ICO_CHECKLIST}: 'The right to withdraw consent (if applicable)'",
+                f"{ICO_CHECKLIST}: 'The right to withdraw consent (if applicable)'",
                 rules.withdraw_consent),
     Requirement("complaint-ico", "Complaint to the ICO", "UK GDPR Art 13(2)(d), 14(2)(e)",
-                f"{rules.ICO_CHECKLIST}: 'The right to lodge a complaint with a supervisory authority'",
+                f"{ICO_CHECKLIST}: 'The right to lodge a complaint with a supervisory authority'",
                 rules.complaint_to_regulator),
     Requirement("complaint-controller", "Complaint to the controller", "DPA 2018 s.164A (from 19 June 2026)",
                 "Data (Use and Access) Act 2025 s.103; ICO guidance on data protection complaints",
                 rules.complaint_to_controller),
     Requirement("statutory-requirement", "Statutory or contractual requirement", "UK GDPR Art 13(2)(e)",
-                f"{rules.ICO_CHECKLIST}: 'whether individuals are under a statutory or contractual"
+                f"{ICO_CHECKLIST}: 'whether individuals are under a statutory or contractual"
                 " obligation'",
                 rules.statutory_requirement),
     Requirement("automated-decisions", "Automated decisions", "UK GDPR Art 13(2)(f), 14(2)(g)",
-                f"{rules.ICO_CHECKLIST}: 'the existence of automated decision-making, including profiling'",
+                f"{ICO_CHECKLIST}: 'the existence of automated decision-making, including profiling'",
                 rules.automated_decisions),
     Requirement("article-9-condition", "Article 9 condition", "UK GDPR Art 9(1), 9(2)", _ICO_SPECIAL,
                 article_9_condition),
@@ -214,7 +214,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("policy-document", "Appropriate policy document", "DPA 2018 Sch 1 paras 5, 38 to 41",
                 "ICO, 'What is an appropriate policy document?'", policy_document),
     Requirement("public-task-basis", "Ground named in prose is listed", "UK GDPR Art 6(1)(c), 6(1)(e), 6(3)",
-                f"{rules.ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
+                f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
     Requirement("verified-wording", "Register wording verified", "UK GDPR Art 12(1) (accurate information)",
                 "content/definitions/lawful-bases.yaml: entries with verified: false", verified_wording),
 )

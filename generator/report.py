@@ -13,8 +13,8 @@ from typing import Any
 
 from .check import ComplianceReport
 from .diagnostics import Diagnostic
+from .requirements import Status
 from .resolve import Site
-from .rules import Status
 from .write import check_output_folder
 
 REPORT_TEMPLATE = "report/compliance.html"

@@ -8,118 +8,23 @@ whether the processing is lawful is for the data protection officer to judge.
 
 from __future__ import annotations
 
-import datetime
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import cached_property
 
-from .load import Location, SourceFile
-from .resolve import Notice, Site
-from .schema import LawfulBasis, MainNotice, ServiceNotice
-
-ICO_CHECKLIST = "ICO, 'The right to be informed' checklist"
-COMPLAINTS_DUTY_STARTS = datetime.date(2026, 6, 19)
-
-
-class Status(StrEnum):
-    MET = "met"
-    INHERITED = "inherited"
-    NOT_APPLICABLE = "not applicable"
-    MISSING = "missing"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One gap to report, at `location` in the notice's file (or the main notice's)."""
-
-    rule: str
-    message: str
-    hint: str
-    location: Location
-    key: bool = False
-    in_main_notice: bool = False
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: Status
-    detail: str
-    findings: tuple[Finding, ...] = ()
-
-
-@dataclass(frozen=True)
-class NoticeContext:
-    """What a rule may look at: the site, one notice, and where its lines are."""
-
-    site: Site
-    notice: Notice
-    source: SourceFile
-    today: datetime.date
-
-    @property
-    def service(self) -> ServiceNotice:
-        assert isinstance(self.notice.content, ServiceNotice)
-        return self.notice.content
-
-    @property
-    def main(self) -> NoticeContext:
-        """The main notice's context, asked only for its status: its findings are reported on its own run."""
-        return NoticeContext(self.site, self.site.main_notice, self.source, self.today)
-
-    def line(self, location: Location) -> int:
-        return self.source.position(location)[0]
-
-    def not_applicable(self, item: str) -> str | None:
-        return (self.service.not_applicable or {}).get(item)  # type: ignore[call-overload]
-
-    def links_to_main(self) -> bool:
-        """Inheriting from the main notice only counts when the reader is sent there."""
-        target = f"notice:{self.site.main_notice.slug}"
-        return target in self._written
-
-    @cached_property
-    def _written(self) -> str:
-        """Everything the notice says, as one text: several rules search it, so it is made once."""
-        return repr(self.notice.content.model_dump(mode="json"))
-
-    def controller_contacts(self) -> list[str]:
-        return [c.id for c in self.site.contacts.values() if c.organisation == self.site.controller.id]
-
-
-Rule = Callable[[NoticeContext], Outcome]
-
-
-@dataclass(frozen=True)
-class Requirement:
-    id: str
-    title: str
-    law: str
-    guidance: str
-    check: Rule = field(repr=False)
-
-
-def _met(detail: str) -> Outcome:
-    return Outcome(Status.MET, detail)
-
-
-def _not_applicable(reason: str) -> Outcome:
-    return Outcome(Status.NOT_APPLICABLE, reason)
-
-
-def _missing(detail: str, *findings: Finding) -> Outcome:
-    return Outcome(Status.MISSING, detail, findings)
-
-
-def cites(basis: LawfulBasis, *points: str) -> bool:
-    """Whether `basis` is one of `points` ('6(1)(e)', '9(2)(a)'), read from how the register cites it."""
-    return any(basis.article.replace(" ", "").endswith(point) for point in points)
-
-
-def articles(bases: list[LawfulBasis]) -> str:
-    names = [b.article for b in bases]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+from .load import Location
+from .requirements import (
+    COMPLAINTS_DUTY_STARTS,
+    Finding,
+    NoticeContext,
+    Outcome,
+    Rule,
+    Status,
+    articles,
+    cites,
+    met,
+    missing,
+    not_applicable,
+)
+from .schema import MainNotice
 
 
 def _main_sections_with(ctx: NoticeContext, contact_ids: list[str]) -> list[str]:
@@ -137,17 +42,17 @@ def _own_or_inherited(ctx: NoticeContext, rule: str, own: str | None, main_rule:
                       where: Location) -> Outcome:
     """A service notice meets an item itself, or inherits it from a main notice it links to."""
     if own:
-        return _met(own)
+        return met(own)
     if not ctx.notice.is_main:
         main = main_rule(ctx.main)
         if main.status is Status.MET and ctx.links_to_main():
             return Outcome(Status.INHERITED, f"from the main notice: {main.detail}")
         if main.status is Status.MET:
-            return _missing("not linked to the main notice", Finding(
+            return missing("not linked to the main notice", Finding(
                 rule, f"the notice does not give {what}, and does not link to the main notice that does",
                 f"link to it, e.g. [main Privacy Notice](notice:{ctx.site.main_notice.slug})", where,
                 key=True))
-    return _missing("missing", Finding(rule, f"the notice does not give {what}", "", where, key=True))
+    return missing("missing", Finding(rule, f"the notice does not give {what}", "", where, key=True))
 
 
 # --- Article 13(1) and 14(1) ---------------------------------------------------------------
@@ -175,11 +80,11 @@ def data_protection_officer(ctx: NoticeContext) -> Outcome:
         return _own_or_inherited(ctx, "data-protection-officer", own, data_protection_officer,
                                  "the data protection officer's contact details", ("sections",))
     if dpo in ctx.notice.contacts:
-        return _met(f"names {dpo.name}")
+        return met(f"names {dpo.name}")
     reason = ctx.not_applicable("data-protection-officer")
     outcome = _own_or_inherited(ctx, "data-protection-officer", None, data_protection_officer,
                                 "the data protection officer's contact details", ("rights",))
-    return _not_applicable(reason) if reason and outcome.status is Status.MISSING else outcome
+    return not_applicable(reason) if reason and outcome.status is Status.MISSING else outcome
 
 
 def service_only(rule: Rule) -> Rule:
@@ -187,7 +92,7 @@ def service_only(rule: Rule) -> Rule:
 
     def check(ctx: NoticeContext) -> Outcome:
         if ctx.notice.is_main:
-            return _not_applicable("each service notice says this for its service")
+            return not_applicable("each service notice says this for its service")
         return rule(ctx)
 
     check.__doc__ = rule.__doc__
@@ -197,14 +102,14 @@ def service_only(rule: Rule) -> Rule:
 @service_only
 def purposes(ctx: NoticeContext) -> Outcome:
     items = ctx.service.purposes.items
-    return _met(f"{len(items)} purposes") if items else _missing("missing", Finding(
+    return met(f"{len(items)} purposes") if items else missing("missing", Finding(
         "purposes", "the notice lists no purposes", "", ("purposes",), key=True))
 
 
 @service_only
 def lawful_basis(ctx: NoticeContext) -> Outcome:
     bases = list(ctx.notice.article_6)
-    return _met(articles(bases)) if bases else _missing("missing", Finding(
+    return met(articles(bases)) if bases else missing("missing", Finding(
         "lawful-basis", "the notice names no Article 6 lawful basis", "", ("lawful_basis",), key=True))
 
 
@@ -212,7 +117,7 @@ def lawful_basis(ctx: NoticeContext) -> Outcome:
 def legitimate_interests(ctx: NoticeContext) -> Outcome:
     relied = [(i, b) for i, b in enumerate(ctx.notice.article_6) if cites(b, "6(1)(f)", "6(1)(ea)")]
     if not relied:
-        return _not_applicable("relies on neither Article 6(1)(f) nor 6(1)(ea)")
+        return not_applicable("relies on neither Article 6(1)(f) nor 6(1)(ea)")
     index, basis = relied[0]
     where = ("lawful_basis", "article_6", index)
     findings = []
@@ -230,18 +135,18 @@ def legitimate_interests(ctx: NoticeContext) -> Outcome:
         f"the notice relies on {basis.article} but does not say what the legitimate interests are"
         " (UK GDPR Article 13(1)(d), 14(2)(b))",
         "add `legitimate_interests:` under `lawful_basis:`", where))
-    return _missing("interests not described", *findings)
+    return missing("interests not described", *findings)
 
 
 @service_only
 def sources(ctx: NoticeContext) -> Outcome:
     given = ctx.notice.sources
     if given:
-        return _met(f"{len(given)} sources, with the information each provides")
+        return met(f"{len(given)} sources, with the information each provides")
     reason = ctx.not_applicable("sources")
     if reason:
-        return _not_applicable(reason)
-    return _missing("not said", Finding(
+        return not_applicable(reason)
+    return missing("not said", Finding(
         "sources", "the notice does not say where the information comes from, nor that it all comes from the"
         " person (UK GDPR Article 14(1)(d), 14(2)(f))",
         "add a `sources:` block after `information_collected:`, or `not_applicable: {sources: reason}`",
@@ -251,7 +156,7 @@ def sources(ctx: NoticeContext) -> Outcome:
 @service_only
 def recipients(ctx: NoticeContext) -> Outcome:
     count = len(ctx.notice.recipients)
-    return _met(f"{count} recipients") if count else _missing("missing", Finding(
+    return met(f"{count} recipients") if count else missing("missing", Finding(
         "recipients", "the notice names no recipients", "", ("sharing",), key=True))
 
 
@@ -259,12 +164,12 @@ def recipients(ctx: NoticeContext) -> Outcome:
 def transfers(ctx: NoticeContext) -> Outcome:
     text = ctx.service.transfers
     if text.safeguards:
-        return _met("transfers and their safeguards described")
+        return met("transfers and their safeguards described")
     reason = ctx.not_applicable("transfers")
     if reason:
-        return _not_applicable(reason)
+        return not_applicable(reason)
     quoted = text.text.strip().splitlines()[0][:60]
-    return _missing("no safeguards", Finding(
+    return missing("no safeguards", Finding(
         "transfers", f"the notice says information may go abroad ('{quoted}') but names no safeguards"
         " (UK GDPR Article 13(1)(f), 14(1)(f))",
         "add `safeguards:` under `transfers:`, naming the adequacy regulation or the Article 46 safeguard and"
@@ -277,7 +182,7 @@ def retention(ctx: NoticeContext) -> Outcome:
     tiers = [t.id for t in ctx.service.information_collected.tiers]
     periods = ctx.service.retention or []
     if not periods:
-        return _missing("no period", Finding(
+        return missing("no period", Finding(
             "retention", "the notice gives no retention period (UK GDPR Article 13(2)(a), 14(2)(a))",
             "add `retention:` before `rights:` with the period, or the criteria used to decide it, for each"
             " tier of information", ("rights",), key=True))
@@ -296,8 +201,8 @@ def retention(ctx: NoticeContext) -> Outcome:
         for t in uncovered
     ]
     if findings:
-        return _missing(f"{len(uncovered)} tiers without a period", *findings)
-    return _met(f"{len(periods)} periods, covering every tier")
+        return missing(f"{len(uncovered)} tiers without a period", *findings)
+    return met(f"{len(periods)} periods, covering every tier")
 
 
 def _tier(ctx: NoticeContext, tier_id: str) -> Location:
@@ -328,21 +233,21 @@ def _matched_right(right: str, points: tuple[str, ...], label: str, law: str) ->
             needing = [n.title for n in ctx.site.service_notices
                        if any(cites(b, *points) for b in n.lawful_bases)]
             if listed:
-                return _met("in the rights list")
-            return _missing(f"needed by {', '.join(needing)}") if needing else _not_applicable(
+                return met("in the rights list")
+            return missing(f"needed by {', '.join(needing)}") if needing else not_applicable(
                 f"no notice relies on Article {' or '.join(points)}")
         relied = [b for b in ctx.notice.lawful_bases if cites(b, *points)]
         if not relied:
-            return _not_applicable(f"relies on no Article {' or '.join(points)}")
+            return not_applicable(f"relies on no Article {' or '.join(points)}")
         if listed and ctx.links_to_main():
             return Outcome(Status.INHERITED, "from the main notice's rights list")
         if listed:
-            return _missing("not linked to the main notice", Finding(
+            return missing("not linked to the main notice", Finding(
                 rule_id, f"the notice relies on {articles(relied)} but does not tell people of the {label},"
                 " nor link to the main notice that does",
                 f"link to it, e.g. [main Privacy Notice](notice:{ctx.site.main_notice.slug})",
                 ("rights",), key=True))
-        return _missing("not in the main notice's rights list", Finding(
+        return missing("not in the main notice's rights list", Finding(
             rule_id, f"'{ctx.notice.title}' relies on {articles(relied)}, so people must be told of the"
             f" {label} ({law}), but the rights list does not include it",
             f"add `- right: {right}` to `rights: items:`", ("rights", "items"), key=True,
@@ -387,18 +292,18 @@ def complaint_to_controller(ctx: NoticeContext) -> Outcome:
                                 f"how to complain to {ctx.site.controller.name} itself (DPA 2018 s.164A)",
                                 ("sections",) if ctx.notice.is_main else ("rights",))
     if outcome.status is Status.MISSING and ctx.today < COMPLAINTS_DUTY_STARTS:
-        return _not_applicable("DPA 2018 s.164A is in force from 19 June 2026")
+        return not_applicable("DPA 2018 s.164A is in force from 19 June 2026")
     return outcome
 
 
 @service_only
 def statutory_requirement(ctx: NoticeContext) -> Outcome:
     if ctx.service.statutory_requirement:
-        return _met("stated")
+        return met("stated")
     reason = ctx.not_applicable("statutory-requirement")
     if reason:
-        return _not_applicable(reason)
-    return _missing("not said", Finding(
+        return not_applicable(reason)
+    return missing("not said", Finding(
         "statutory-requirement", "the notice does not say whether people must give this information (by law"
         " or by contract) and what happens if they do not (UK GDPR Article 13(2)(e))",
         "add `statutory_requirement:`, or `not_applicable: {statutory-requirement: reason}` when no"
@@ -407,6 +312,6 @@ def statutory_requirement(ctx: NoticeContext) -> Outcome:
 
 @service_only
 def automated_decisions(ctx: NoticeContext) -> Outcome:
-    return _met("described") if ctx.service.automated_decisions.strip() else _missing("missing", Finding(
+    return met("described") if ctx.service.automated_decisions.strip() else missing("missing", Finding(
         "automated-decisions", "the notice does not say whether decisions are made by computer",
         "", ("automated_decisions",), key=True))

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import PROJECT, notices
 
 
@@ -81,7 +80,8 @@ def test_sharing_page_is_a_table_of_organisations_by_notice(built_site: Path) ->
     assert all(th.get("scope") in ("col", "row") for th in table.find_all("th"))
     rows = {row.th.get_text(strip=True): {a["href"] for a in row.find_all("a") if "#sharing" in a["href"]}
             for row in table.tbody.find_all("tr")}
-    assert rows["Bradford Council"] == {"../childrens-social-care/#sharing", "../prevention-and-early-help/#sharing"}
+    both = {"../childrens-social-care/#sharing", "../prevention-and-early-help/#sharing"}
+    assert rows["Bradford Council"] == both
     assert rows["Ofsted"] == {"../prevention-and-early-help/#sharing"}
 
 
@@ -154,15 +154,18 @@ def test_sitemap_lists_every_page_at_the_base_url(built_site: Path) -> None:
 def test_what_the_compliance_fields_say_is_shown_to_readers(project: Path) -> None:
     """A gap filled for the compliance check must be filled on the page too, not only in the data."""
     notice = project / "content" / "notices" / "children-social-care.yaml"
-    notice.write_text(notice.read_text("utf-8").replace("transfers:\n  text: For liaison with courts or when a child"
-        " is placed abroad.\n", "transfers:\n  text: For liaison with courts or when a child is placed abroad.\n"
-        "  safeguards: We send only what the court abroad needs, by secure email.\n", 1)
-        + "statutory_requirement: The law says we must collect some of this information.\n"
-        "not_applicable:\n  sources: All of this information comes from you and the people who refer you.\n", "utf-8")
+    transfers = "transfers:\n  text: For liaison with courts or when a child is placed abroad.\n"
+    safeguards = "  safeguards: We send only what the court abroad needs, by secure email.\n"
+    added = ("statutory_requirement: The law says we must collect some of this information.\n"
+             "not_applicable:\n"
+             "  sources: All of this information comes from you and the people who refer you.\n")
+    edited = notice.read_text("utf-8").replace(transfers, transfers + safeguards, 1) + added
+    notice.write_text(edited, "utf-8")
     result = notices(project, "build")
     assert result.code == 0, result.stderr
     page = text(project / "site", "childrens-social-care/index.html")
     assert "We send only what the court abroad needs, by secure email." in page
-    assert "Do you have to give us this information? The law says we must collect some of this information." in page
+    assert ("Do you have to give us this information? The law says we must collect some of this information."
+            in page)
     assert "All of this information comes from you and the people who refer you." in page
     assert "does not name any other source" not in page

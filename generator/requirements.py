@@ -1,0 +1,120 @@
+"""The vocabulary of the compliance check: requirements, outcomes and findings.
+
+A `Requirement` pairs one thing the law says a notice must contain with the rule that
+looks for it; a rule reads a `NoticeContext` and answers with an `Outcome`. The rules
+themselves are in rules.py (the checklist) and check.py (the rules across registers).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+
+from .load import Location, SourceFile
+from .resolve import Notice, Site
+from .schema import LawfulBasis, ServiceNotice
+
+ICO_CHECKLIST = "ICO, 'The right to be informed' checklist"
+COMPLAINTS_DUTY_STARTS = datetime.date(2026, 6, 19)
+
+
+class Status(StrEnum):
+    MET = "met"
+    INHERITED = "inherited"
+    NOT_APPLICABLE = "not applicable"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One gap to report, at `location` in the notice's file (or the main notice's)."""
+
+    rule: str
+    message: str
+    hint: str
+    location: Location
+    key: bool = False
+    in_main_notice: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    detail: str
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoticeContext:
+    """What a rule may look at: the site, one notice, and where its lines are."""
+
+    site: Site
+    notice: Notice
+    source: SourceFile
+    today: datetime.date
+
+    @property
+    def service(self) -> ServiceNotice:
+        assert isinstance(self.notice.content, ServiceNotice)
+        return self.notice.content
+
+    @property
+    def main(self) -> NoticeContext:
+        """The main notice's context, asked only for its status: its findings are reported on its own run."""
+        return NoticeContext(self.site, self.site.main_notice, self.source, self.today)
+
+    def line(self, location: Location) -> int:
+        return self.source.position(location)[0]
+
+    def not_applicable(self, item: str) -> str | None:
+        return (self.service.not_applicable or {}).get(item)  # type: ignore[call-overload]
+
+    def links_to_main(self) -> bool:
+        """Inheriting from the main notice only counts when the reader is sent there."""
+        target = f"notice:{self.site.main_notice.slug}"
+        return target in self._written
+
+    @cached_property
+    def _written(self) -> str:
+        """Everything the notice says, as one text: several rules search it, so it is made once."""
+        return repr(self.notice.content.model_dump(mode="json"))
+
+    def controller_contacts(self) -> list[str]:
+        return [c.id for c in self.site.contacts.values() if c.organisation == self.site.controller.id]
+
+
+Rule = Callable[[NoticeContext], Outcome]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    title: str
+    law: str
+    guidance: str
+    check: Rule = field(repr=False)
+
+
+def met(detail: str) -> Outcome:
+    return Outcome(Status.MET, detail)
+
+
+def not_applicable(reason: str) -> Outcome:
+    return Outcome(Status.NOT_APPLICABLE, reason)
+
+
+def missing(detail: str, *findings: Finding) -> Outcome:
+    return Outcome(Status.MISSING, detail, findings)
+
+
+def cites(basis: LawfulBasis, *points: str) -> bool:
+    """Whether `basis` is one of `points` ('6(1)(e)', '9(2)(a)'), read from how the register cites it."""
+    return any(basis.article.replace(" ", "").endswith(point) for point in points)
+
+
+def articles(bases: list[LawfulBasis]) -> str:
+    names = [b.article for b in bases]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

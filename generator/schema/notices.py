@@ -1,0 +1,214 @@
+"""The notices: the main notice and one per service, naming register entries by id."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    Field,
+    field_validator,
+)
+
+from .fields import (
+    ActRef,
+    Article6Ref,
+    Article9Ref,
+    ContactRef,
+    CriminalRef,
+    Id,
+    Markdown,
+    Model,
+    OrganisationRef,
+    Schedule1Ref,
+    Text,
+    Url,
+    _shorthand,
+)
+
+# --- Notices ---------------------------------------------------------------------------
+
+
+class DataItem(Model):
+    name: Text = Field(description="One kind of information, as the notice lists it.")
+    special_category: bool = Field(False, description="Special category data (UK GDPR Article 9).")
+    criminal_offence: bool = Field(False, description="Criminal offence data (UK GDPR Article 10).")
+
+
+def expand_shorthand(items: Any, key: str) -> Any:
+    """Let editors write `- address` for `- name: address` in long lists."""
+    if isinstance(items, list):
+        return [{key: item} if isinstance(item, str) else item for item in items]
+    return items
+
+
+class DataTier(Model):
+    id: Id
+    title: Text | None = Field(None, description="The tier's heading; may be left out if there is one tier.")
+    intro: Markdown | None = None
+    items: list[DataItem] = Field(min_length=1, json_schema_extra=_shorthand(
+        "Shorthand for `name: ...` when the item is neither special category nor criminal."))
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return expand_shorthand(value, "name")
+
+
+class InformationCollected(Model):
+    intro: Markdown | None = None
+    tiers: list[DataTier] = Field(min_length=1)
+
+
+class Source(Model):
+    organisation: OrganisationRef
+    data: Text = Field(description="What information comes from this source.")
+    special_category: bool = False
+    criminal_offence: bool = False
+
+
+class Sources(Model):
+    intro: Markdown | None = None
+    items: list[Source] = Field(min_length=1)
+
+
+class UsedBy(Model):
+    text: Markdown
+    organisations: list[OrganisationRef] = Field(min_length=1)
+
+
+class Purposes(Model):
+    intro: Markdown
+    items: list[Text] = Field(min_length=1)
+
+
+class LawfulBasisSection(Model):
+    intro: Markdown | None = None
+    article_6: list[Article6Ref] = Field(min_length=1)
+    special_category_intro: Markdown | None = None
+    article_9: list[Article9Ref] = Field(default_factory=list)
+    schedule_1: list[Schedule1Ref] = Field(default_factory=list)
+    criminal_offence: list[CriminalRef] = Field(default_factory=list)
+    legitimate_interests: Markdown | None = Field(
+        None, description="The legitimate interests pursued, when Article 6(1)(f) or (ea) is relied on"
+        " (UK GDPR Article 13(1)(d), 14(2)(b)).")
+    official_authority: Markdown | None = Field(
+        None, description="The official authority under which criminal offence data is processed, when no"
+        " Schedule 1 condition is relied on (UK GDPR Article 10).")
+    policy_document: Url | None = Field(
+        None, description="The appropriate policy document required by a Schedule 1 condition"
+        " (DPA 2018 Schedule 1, paragraphs 38 to 41).")
+    outro: Markdown | None = None
+
+
+class LegislationSection(Model):
+    intro: Markdown
+    acts: list[ActRef] = Field(min_length=1)
+
+
+class Recipient(Model):
+    organisation: OrganisationRef
+    why: Markdown | None = None
+
+
+class Sharing(Model):
+    intro: Markdown | None = None
+    recipients: list[Recipient] = Field(min_length=1, json_schema_extra=_shorthand(
+        "Shorthand for `organisation: ID` when there is no `why`."))
+    reasons_intro: Markdown = "We share it when needed to:"
+    reasons: list[Text] = Field(default_factory=list, description="Why we share, for every recipient.")
+
+    @field_validator("recipients", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return expand_shorthand(value, "organisation")
+
+
+class Transfers(Model):
+    text: Markdown
+    safeguards: Markdown | None = None
+
+
+class RetentionPeriod(Model):
+    title: Text
+    tier: Id | None = Field(None, description="The id of the data tier this period covers.")
+    period: Markdown
+
+
+class Rights(Model):
+    text: Markdown
+    contacts: list[ContactRef] = Field(default_factory=list)
+    complaint: Markdown | None = None
+
+
+class Change(Model):
+    date: datetime.date
+    summary: Text
+
+
+class NoticeBase(Model):
+    slug: Id = Field(description="The page's address: lowercase words joined by hyphens.")
+    title: Text
+    summary: Text = Field(description="One line for the list of notices.")
+    last_updated: datetime.date
+    version: Text = "1"
+    changes: list[Change] = Field(default_factory=list)
+
+
+NotApplicableItem = Literal["data-protection-officer", "sources", "transfers", "statutory-requirement",
+                            "public-authority-restriction"]
+"""The checklist items that apply only sometimes and that the rest of the notice cannot answer."""
+
+
+class ServiceNotice(NoticeBase):
+    kind: Literal["service"]
+    introduction: Markdown | None = None
+    information_collected: InformationCollected
+    sources: Sources | None = None
+    used_by: UsedBy
+    purposes: Purposes
+    why: Markdown
+    lawful_basis: LawfulBasisSection
+    legislation: LegislationSection
+    sharing: Sharing
+    security: Markdown
+    automated_decisions: Markdown
+    transfers: Transfers
+    retention: list[RetentionPeriod] | None = None
+    rights: Rights
+    statutory_requirement: Markdown | None = Field(
+        None, description="Whether people must give this information (by law or by contract) and what happens"
+        " if they do not (UK GDPR Article 13(2)(e)).")
+    not_applicable: dict[NotApplicableItem, Text] | None = Field(
+        None, description="Checklist items that do not apply to this service, each with the reason; the"
+        " compliance check treats silence as missing.")
+
+
+class MainSection(Model):
+    id: Id
+    heading: Text
+    body: Markdown
+    contacts: list[ContactRef] = Field(default_factory=list)
+
+
+class Right(Model):
+    right: Literal["informed", "access", "rectification", "erasure", "restriction", "portability",
+                   "object", "automated-decisions", "withdraw-consent"]
+    title: Text
+    text: Markdown
+
+
+class RightsList(Model):
+    intro: Markdown
+    items: list[Right] = Field(min_length=1)
+
+
+class MainNotice(NoticeBase):
+    kind: Literal["main"]
+    introduction: Markdown
+    sections: list[MainSection] = Field(min_length=1)
+    rights: RightsList
+    rights_after: str = Field("", description="The id of the section the rights list follows.")
+
+
+NOTICE_MODELS: dict[str, type[NoticeBase]] = {"service": ServiceNotice, "main": MainNotice}
