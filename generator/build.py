@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .check import ComplianceReport
     from .links import LinkReport, PageScan
+    from .write import Staging
 
 
 @dataclass
@@ -46,7 +47,8 @@ class BuildResult:
 
     diagnostics: Diagnostics
     site: Site | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    """In memory; after `build`, read from the site folder it wrote."""
     seconds: float = 0.0
     links: LinkReport | None = None
     compliance: ComplianceReport | None = None
@@ -67,7 +69,7 @@ def run_pipeline(
     """
     with _fewer_collections():
         return _run_pipeline(root, render=render, base_url=base_url, out=out, templates_env=templates_env,
-                             memo=memo)
+                             memo=memo, staging=None)
 
 
 @contextmanager
@@ -84,7 +86,7 @@ def _fewer_collections() -> Iterator[None]:
 
 def _run_pipeline(
     root: Path, *, render: bool, base_url: str | None, out: Path | None,
-    templates_env: jinja2.Environment | None, memo: BuildMemo | None,
+    templates_env: jinja2.Environment | None, memo: BuildMemo | None, staging: Staging | None,
 ) -> BuildResult:
     started = time.perf_counter()
     diagnostics = Diagnostics(root)
@@ -103,9 +105,11 @@ def _run_pipeline(
 
             scans: dict[str, PageScan] = {}
             result.files = render_site(result.site, root / "templates", diagnostics, templates_env,
-                                       scans=scans, memo=memo.pages if memo else None)
+                                       scans=scans, memo=memo.pages if memo else None,
+                                       sink=staging.add if staging else None)
             if not diagnostics.errors:  # with a page missing, every link to it would be noise
-                _check_links(result, root, content.sources, out or root / "site", scans,
+                names = frozenset(staging.names) if staging else result.files
+                _check_links(result, names, root, content.sources, out or root / "site", scans,
                              memo.links if memo else None)
         if memo is not None:
             memo.site = result.site
@@ -114,27 +118,62 @@ def _run_pipeline(
 
 
 def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = False) -> BuildResult:
-    """Build and, only when nothing is wrong, replace the site in `out`."""
-    started = time.perf_counter()
-    result = run_pipeline(root, base_url=base_url, out=out)
-    if not result.diagnostics.has_errors(strict):
-        from .write import write_site
+    """Build and, only when nothing is wrong, replace the site in `out`.
 
-        write_site(result.files, out)
+    Each file is written to a staging folder beside `out` as soon as it is made (so a big site is
+    never held in memory whole); the link check runs on what the pages link to, and only then is
+    the staging folder swapped in, or removed when anything is wrong.
+    """
+    from .write import Staging
+
+    started = time.perf_counter()
+    staging = Staging(out)
+    try:
+        with _fewer_collections():
+            result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
+                                   memo=None, staging=staging)
+        if result.diagnostics.has_errors(strict):
+            staging.abort()
+            result.files = {}
+        else:
+            staging.commit()
+            result.files = WrittenFiles(staging.out, staging.names)
+    except BaseException:
+        staging.abort()
+        raise
     result.seconds = time.perf_counter() - started
     return result
 
 
+class WrittenFiles(Mapping[str, bytes]):
+    """The files a build wrote, read from the site folder when asked for (not kept in memory)."""
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self.folder = folder
+        self.names = {name: None for name in sorted(names)}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name not in self.names:
+            raise KeyError(name)
+        return (self.folder / name).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
 def _check_links(
-    result: BuildResult, root: Path, sources: dict[str, Any], site_folder: Path, scans: dict[str, PageScan],
-    memo: dict[str, Any] | None = None,
+    result: BuildResult, names: Collection[str], root: Path, sources: dict[str, Any], site_folder: Path,
+    scans: dict[str, PageScan], memo: dict[str, Any] | None = None,
 ) -> None:
     """Every internal link and #fragment must resolve, checked after render and before write."""
     from .links import check_links, report_broken_links
 
     assert result.site is not None
     base_url = result.site.config.base_url
-    result.links = check_links(result.files, base_url, scans, memo)
+    result.links = check_links(names, base_url, scans, memo)
     report_broken_links(result.links, result.diagnostics, base_url=base_url, site_folder=site_folder,
                         content_files={label: source.path for label, source in sources.items()},
                         templates=root / "templates")

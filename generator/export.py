@@ -247,6 +247,12 @@ def data_files(
         notice_files = {slug: data for slug, (data, _) in made.items()}
         hashes = {slug: digest for slug, (_, digest) in made.items()}
     files = {f"{notice.slug}/{NOTICE_FILE}": notice_files[notice.slug] for notice in site.notices}
-    files[INDEX_FILE] = to_json(build_index(site, hashes))
+    files.update(index_files(site, hashes))
+    return files
+
+
+def index_files(site: Site, hashes: dict[str, str]) -> dict[str, bytes]:
+    """notices.json (from each notice's content hash, by slug) and the two schemas."""
+    files = {INDEX_FILE: to_json(build_index(site, hashes))}
     files.update({path: to_json(value) for path, value in export_schemas(site.config.base_url).items()})
     return files

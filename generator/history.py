@@ -12,6 +12,7 @@ whose content hash changed while its change list did not gets a warning, because
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def feed_updated(site: Site) -> datetime.date:
 
 
 def warn_unrecorded_changes(
-    files: dict[str, bytes], previous: Path, notice_files: dict[str, Path], diagnostics: Diagnostics
+    files: Mapping[str, bytes], previous: Path, notice_files: dict[str, Path], diagnostics: Diagnostics
 ) -> int:
     """Warn for each notice whose content changed since `previous` (a notices.json) but whose
     change list did not; returns how many. ValueError when `previous` cannot be used."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 import html as html_module
 import re
+import sys
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +42,7 @@ def normalise_base_url(value: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One href or src, where it is written in a built page (line and column from 1)."""
 
@@ -113,6 +115,26 @@ def scan_page(page: str, html: str) -> PageScan:
     return links, ids
 
 
+def scan_file(name: str, body: bytes) -> PageScan | None:
+    """The links and ids of one built file the link check reads (a page or the sitemap), else None."""
+    if name.endswith(".html"):
+        return scan_page(name, body.decode("utf-8"))
+    if name.endswith(".xml"):
+        return _sitemap_links(name, body.decode("utf-8")), set()
+    return None
+
+
+def compact(scan: PageScan) -> PageScan:
+    """The same scan in less memory: the addresses and ids that recur from page to page stored once.
+
+    A big build keeps every page's scan until the link check; most of its links (the navigation,
+    the register entries) and ids are the same text on every page.
+    """
+    links, ids = scan
+    return ([Link(link.page, link.line, link.column, sys.intern(link.href)) for link in links],
+            {sys.intern(value) for value in ids})
+
+
 def _attribute_value(attribute: re.Match[str]) -> str | None:
     for value in attribute.group(2, 3, 4):
         if value is not None:
@@ -175,12 +197,14 @@ def _resolve_from(address: str, href: str, base_url: str) -> Target | None:
 
 
 def check_links(
-    files: dict[str, bytes], base_url: str, scans: dict[str, PageScan] | None = None,
+    files: Mapping[str, bytes] | Collection[str], base_url: str, scans: dict[str, PageScan] | None = None,
     memo: dict[str, Any] | None = None,
 ) -> LinkReport:
     """Check every internal link and fragment in `files` (site path -> bytes).
 
     `scans` holds pages already scanned (by the renderer, as it made them): they are not read again.
+    `files` may be just the names of the files when `scans` holds every page and XML file (a build
+    that wrote them out as it went).
     `memo` (the preview's, kept between saves) holds each page's findings with what they depend on:
     the page's scan, every file name, and the ids of the pages its #fragments point into.
     """
@@ -188,10 +212,10 @@ def check_links(
     scans = scans or {}
     pages: dict[str, PageScan] = {}
     for name in sorted(files):
-        if name.endswith(".html"):
-            pages[name] = scans.get(name) or scan_page(name, files[name].decode("utf-8"))
-        elif name.endswith(".xml"):
-            pages[name] = (_sitemap_links(name, files[name].decode("utf-8")), set())
+        if name.endswith((".html", ".xml")):
+            scan = scans.get(name) or scan_file(name, files[name])  # type: ignore[index]
+            assert scan is not None
+            pages[name] = scan
     if memo is not None and memo.get("site") != (base_url, frozenset(files)):
         memo.clear()
         memo["site"] = (base_url, frozenset(files))
@@ -212,7 +236,7 @@ def check_links(
 
 
 def _check_page(
-    name: str, links: list[Link], files: dict[str, bytes], pages: dict[str, PageScan], base_url: str
+    name: str, links: list[Link], files: Collection[str], pages: dict[str, PageScan], base_url: str
 ) -> tuple[dict[str, set[str]], list[BrokenLink], list[str]]:
     """One page's broken links and external addresses, and the ids of the pages its fragments need."""
     targets: dict[str, set[str]] = {}
@@ -235,7 +259,7 @@ def _check_page(
 
 
 def _problem(
-    link: Link, target: Target, files: dict[str, bytes], pages: dict[str, tuple[list[Link], set[str]]],
+    link: Link, target: Target, files: Collection[str], pages: dict[str, tuple[list[Link], set[str]]],
     base_url: str,
 ) -> tuple[str, str] | None:
     if target.outside:
@@ -257,7 +281,7 @@ def _problem(
     return None
 
 
-def existing_file(path: str, files: dict[str, bytes]) -> str | None:
+def existing_file(path: str, files: Collection[str]) -> str | None:
     """The file a site path is served from: a folder's index.html, or the file itself."""
     if path == "" or path.endswith("/"):
         return path + "index.html" if path + "index.html" in files else None

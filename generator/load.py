@@ -9,6 +9,7 @@ value and refusing what would lose or hide the editor's words.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,37 +32,60 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
-@dataclass
+@dataclass(eq=False)
 class SourceFile:
-    """One content file's values, with the position of every value and every key."""
+    """One content file's values, with the position of every value and every key.
+
+    The positions take more memory than the values (about 130 KB for a notice) and a clean file
+    never needs them: loaded with `positions=False`, the file keeps only its bytes, compressed, and
+    its positions are read again from them when one is asked for (for a warning, say).
+    """
 
     path: Path
     data: Any = None
     values: dict[Location, Position] = field(default_factory=dict)
     keys: dict[Location, Position] = field(default_factory=dict)
+    _packed: bytes | None = field(default=None, repr=False)
 
     def position(self, location: Location) -> Position:
         """Where `location` was written, or its nearest written parent (for a missing key)."""
+        values = self._maps()[0]
         location = tuple(location)
         while location:
-            if location in self.values:
-                return self.values[location]
+            if location in values:
+                return values[location]
             location = location[:-1]
-        return self.values.get((), (1, 1))
+        return values.get((), (1, 1))
 
     def key_position(self, location: Location) -> Position:
         """Where a mapping key itself was written (for unknown or duplicate keys)."""
-        return self.keys.get(tuple(location)) or self.position(location)
+        return self._maps()[1].get(tuple(location)) or self.position(location)
+
+    def _maps(self) -> tuple[dict[Location, Position], dict[Location, Position]]:
+        if self._packed is None:
+            return self.values, self.keys
+        global _reloaded
+        if _reloaded is None or _reloaded[0] is not self:  # only the last file's are kept, to bound memory
+            again = load_yaml(self.path, Diagnostics(self.path.parent), zlib.decompress(self._packed))
+            _reloaded = (self, again.values if again else {}, again.keys if again else {})
+        return _reloaded[1], _reloaded[2]
+
+
+_reloaded: tuple[SourceFile, dict[Location, Position], dict[Location, Position]] | None = None
 
 
 class _TooLarge(Exception):
     pass
 
 
-def load_yaml(path: Path, diagnostics: Diagnostics, raw: bytes | None = None) -> SourceFile | None:
+def load_yaml(
+    path: Path, diagnostics: Diagnostics, raw: bytes | None = None, *, positions: bool = True
+) -> SourceFile | None:
     """Read one YAML file whose top level must be a mapping; report problems, never raise.
 
-    `raw` is the file's bytes when the caller has read them already.
+    `raw` is the file's bytes when the caller has read them already. With `positions=False` the
+    positions are not recorded (a third of the time, and most of the memory, of a clean file):
+    the file's bytes are kept compressed and read again when a position is asked for.
     """
     source = SourceFile(path)
     try:
@@ -109,6 +133,17 @@ def load_yaml(path: Path, diagnostics: Diagnostics, raw: bytes | None = None) ->
         position = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
         diagnostics.error(path, position, "the file must be a mapping of `key: value` lines at its top level")
         return None
+    if not positions:
+        quick = _Builder(SourceFile(path), Diagnostics(path.parent), record=False)
+        try:
+            data = quick.build(node, ())
+        except _TooLarge:
+            quick.ok = False
+        if quick.ok:
+            source.data = data
+            source._packed = zlib.compress(raw, 1)
+            return source
+        # A problem: build again, recording positions, to report it where it was written.
     builder = _Builder(source, diagnostics)
     try:
         source.data = builder.build(node, ())
@@ -188,8 +223,9 @@ def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording positions."""
 
-    def __init__(self, source: SourceFile, diagnostics: Diagnostics) -> None:
+    def __init__(self, source: SourceFile, diagnostics: Diagnostics, *, record: bool = True) -> None:
         self.source = source
+        self.record = record
         self.diagnostics = diagnostics
         self.constructor = yaml.constructor.SafeConstructor()
         self.count = 0
@@ -199,8 +235,6 @@ class _Builder:
 
     def build(self, node: yaml.Node, location: Location, depth: int = 0) -> Any:
         self.count += 1
-        position = (node.start_mark.line + 1, node.start_mark.column + 1)
-        self.last_position = position
         self.location = location
         if self.count > MAX_NODES:
             raise _TooLarge("the file expands to too many values (YAML aliases `*name` repeated too often)",
@@ -208,7 +242,9 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _TooLarge("the file is nested too deeply (or an alias `*name` refers to itself)",
                             "a content file needs only a few levels of indentation")
-        self.source.values[location] = position
+        if self.record:
+            self.last_position = (node.start_mark.line + 1, node.start_mark.column + 1)
+            self.source.values[location] = self.last_position
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, location, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -216,12 +252,13 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            return self._unreadable(node, position, exc)
+            return self._unreadable(node, (node.start_mark.line + 1, node.start_mark.column + 1), exc)
 
     def _mapping(self, node: yaml.MappingNode, location: Location, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mark = key_node.start_mark
+            key_position = (mark.line + 1, mark.column + 1) if self.record else (0, 0)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._error(key_position, "YAML merge keys (`<<`) are not supported",
                             "write the keys out in full")
@@ -231,11 +268,12 @@ class _Builder:
                 continue
             key = str(key_node.value)
             if key in result:
-                first = self.source.keys[location + (key,)]
+                first = self.source.keys.get(location + (key,), (0, 0))  # not recorded: built again
                 self._error(key_position, f"duplicate key '{key}' (first written at line {first[0]})",
                             "YAML keeps only one of the two: merge them into one key")
                 continue
-            self.source.keys[location + (key,)] = key_position
+            if self.record:
+                self.source.keys[location + (key,)] = key_position
             result[key] = self.build(value_node, location + (key,), depth + 1)
         return result
 

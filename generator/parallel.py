@@ -13,15 +13,19 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 THRESHOLD = 200
 """Fewer jobs than this run in this process: starting workers would cost more than it saves."""
+LOAD_THRESHOLD = 400
+"""Loading a file is quicker than rendering a page: below this many, workers would not pay."""
 CHUNKS_PER_WORKER = 8
 """Jobs are handed out in this many chunks per worker, so one slow chunk does not hold up the rest."""
+MAX_CHUNK = 50
+"""Nor more jobs than this in a chunk: a chunk's results are held whole until it comes back."""
 WORKERS_VARIABLE = "NOTICES_WORKERS"
 """Set to 1 to build in one process (or to a number to use that many)."""
 
@@ -41,28 +45,38 @@ def worker_count() -> int:
 
 def run_all(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
             threshold: int | None = None) -> list[T]:
-    """Every job's result, in order: in forked workers when there are enough jobs to gain from it.
+    """Every job's result, in order: in forked workers when there are enough jobs to gain from it."""
+    return list(each(jobs, workers=workers, threshold=threshold))
 
-    Forking is only safe in a process with one thread (another thread may hold a lock the child
-    would inherit locked), so the preview, which rebuilds in a thread, renders in its own process.
+
+def each(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
+         threshold: int | None = None) -> Iterator[T]:
+    """Every job's result, in order, as soon as it and those before it are done.
+
+    The caller can write each result away before the next arrives, so a big build never holds
+    them all. Forking is only safe in a process with one thread (another thread may hold a lock
+    the child would inherit locked), so the preview, which rebuilds in a thread, renders in its
+    own process. Consume the iterator to its end (or close it) so the workers are stopped.
     """
     count = min(workers or worker_count(), len(jobs))
     threshold = THRESHOLD if threshold is None else threshold
     if (count < 2 or len(jobs) < threshold or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return [job() for job in jobs]
+        for job in jobs:
+            yield job()
+        return
     global _jobs
     _jobs = jobs
-    size = max(1, -(-len(jobs) // (count * CHUNKS_PER_WORKER)))
+    size = min(MAX_CHUNK, max(1, -(-len(jobs) // (count * CHUNKS_PER_WORKER))))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     gc.freeze()  # the workers' collector then leaves the parent's objects alone: fewer pages copied
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            done = pool.map(_run_chunk, chunks, chunksize=1)
+            for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
+                yield from chunk
     finally:
         _jobs = ()
         gc.unfreeze()
-    return [result for chunk in done for result in chunk]
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -103,6 +103,7 @@ class Rendered:
 def render_site(
     site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None, *,
     scans: dict[str, PageScan] | None = None, workers: int | None = None, memo: dict[str, Any] | None = None,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> dict[str, bytes]:
     """Render every page, the sitemap, the data files and the assets; template errors become diagnostics.
 
@@ -110,7 +111,9 @@ def render_site(
     as in one process. When `scans` is given, each page's links and ids are read as it is made,
     for the link check. The preview passes its own `env` (with auto_reload) to reuse compiled
     templates between builds, and its `memo`, where each service notice's page is kept with what
-    it was made from (see incremental.py).
+    it was made from (see incremental.py). With a `sink`, each file goes to it as soon as it is made
+    and is not kept (nor returned): a big site never sits in memory whole; `scans` then gets every
+    HTML and XML file's links, for the link check.
     """
     env = env or create_environment(templates)
     pages = plan_pages(site)
@@ -125,7 +128,11 @@ def render_site(
     jobs[export.REGISTER_FILE] = renderer.register
     # The cross-notice pages grow with the site: handed out first, so no worker is left with them at the end.
     order = sorted(jobs, key=_job_order)
-    done.update(zip(order, parallel.run_all([jobs[name] for name in order], workers=workers), strict=True))
+    results = parallel.each([jobs[name] for name in order], workers=workers)
+    if sink is not None:
+        assert memo is None, "the preview keeps its pages in memory"
+        return _stream(site, pages, order, results, diagnostics, templates, sink, scans)
+    done.update(zip(order, results, strict=True))
     if memo is not None:
         incremental.remember_pages(memo, pages, done)
     made = Rendered()
@@ -138,6 +145,37 @@ def render_site(
     if scans is not None:
         scans.update(made.scans)
     return _in_site_order(site, pages, made, templates)
+
+
+def _stream(
+    site: Site, pages: list[Page], order: list[str], results: Iterator[Rendered], diagnostics: Diagnostics,
+    templates: Path, sink: Callable[[str, bytes], None], scans: dict[str, PageScan] | None,
+) -> dict[str, bytes]:
+    """Hand each file to `sink` as it comes; keep only problems, link scans and content hashes."""
+    from .links import compact, scan_file
+
+    kept: dict[str, Rendered] = {}
+    for name, made in zip(order, results, strict=True):
+        for path, body in made.files.items():
+            sink(path, body)
+            if scans is not None and path not in made.scans:
+                scan = scan_file(path, body)
+                if scan is not None:
+                    made.scans[path] = scan
+        made.scans = {path: compact(scan) for path, scan in made.scans.items()}
+        kept[name] = Rendered(problems=made.problems, scans=made.scans, hashes=made.hashes)
+    hashes: dict[str, str] = {}
+    for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
+        if name in kept:  # in the order of the in-memory build, so the problems are too
+            diagnostics.items += kept[name].problems
+            if scans is not None:
+                scans.update(kept[name].scans)
+            hashes.update(kept[name].hashes)
+    for path, body in export.index_files(site, hashes).items():
+        sink(path, body)
+    for asset in ASSETS:
+        sink(asset, (templates / asset).read_bytes())
+    return {}
 
 
 def _job_order(name: str) -> int:

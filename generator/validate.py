@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from . import markdown, schema
+from . import markdown, parallel, schema
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Location, SourceFile, load_yaml
 from .messages import child_model, report_blank_values, report_model_errors
@@ -59,19 +59,19 @@ class ValidationCache:
     seen: set[Path] = field(default_factory=set)
     """The files read in this run; what is kept for any other is dropped at its end."""
 
-    def load(self, path: Path, diagnostics: Diagnostics) -> SourceFile | None:
+    def load(self, path: Path, diagnostics: Diagnostics, positions: bool = True) -> SourceFile | None:
         """load_yaml, or what it gave last time for the same bytes (with the same problems)."""
         try:
             raw = path.read_bytes()
         except OSError:
-            return load_yaml(path, diagnostics)  # which reports it
+            return load_yaml(path, diagnostics, positions=positions)  # which reports it
         self.seen.add(path)
         known = self.loaded.get(path)
         if known is not None and known[0] == raw:
             diagnostics.items += known[2]
             return known[1]
         start = len(diagnostics.items)
-        source = load_yaml(path, diagnostics, raw)
+        source = load_yaml(path, diagnostics, raw, positions=positions)
         self.loaded[path] = (raw, source, diagnostics.items[start:])
         return source
 
@@ -95,8 +95,36 @@ class ValidationCache:
         self.seen = set()
 
 
-def _load(path: Path, diagnostics: Diagnostics, cache: ValidationCache | None) -> SourceFile | None:
-    return cache.load(path, diagnostics) if cache is not None else load_yaml(path, diagnostics)
+def _load(
+    path: Path, diagnostics: Diagnostics, cache: ValidationCache | None, positions: bool = True
+) -> SourceFile | None:
+    """A notice is loaded with `positions=False`: they are read again only for a problem (load.py)."""
+    if cache is not None:
+        return cache.load(path, diagnostics, positions)
+    return load_yaml(path, diagnostics, positions=positions)
+
+
+def _load_notices(
+    paths: list[Path], diagnostics: Diagnostics, cache: ValidationCache | None
+) -> list[SourceFile | None]:
+    """Every notice file, loaded in forked workers when there are many (see parallel.py).
+
+    Each file's problems come back with it and are added in the order of the files, so the
+    diagnostics are those of a one-process run. The preview (with its cache) loads in this process.
+    """
+    if cache is not None:
+        return [_load(path, diagnostics, cache, positions=False) for path in paths]
+    jobs = [partial(_load_alone, path, diagnostics.root) for path in paths]
+    loaded = []
+    for source, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
+        diagnostics.items += problems
+        loaded.append(source)
+    return loaded
+
+
+def _load_alone(path: Path, root: Path) -> tuple[SourceFile | None, list[Diagnostic]]:
+    diagnostics = Diagnostics(root)
+    return load_yaml(path, diagnostics, positions=False), diagnostics.items
 
 
 def validate_content(
@@ -154,7 +182,7 @@ def _validate_notices(
     paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not paths:
         diagnostics.error(folder, (1, 1), "there are no notices (no .yaml files in content/notices)")
-    loaded = [source for source in (_load(path, diagnostics, cache) for path in paths) if source is not None]
+    loaded = [source for source in _load_notices(paths, diagnostics, cache) if source is not None]
     slugs: set[str] | None = _check_slugs(loaded, diagnostics)
     if len(loaded) < len(paths) or any(not isinstance(s.data.get("slug"), str) for s in loaded):
         slugs = None  # a notice that cannot be read: links to it would be reported wrongly
@@ -173,6 +201,8 @@ def _validate_notices(
         notice = cache.checked_once(source, (model, against), diagnostics, check) if cache else check()
         if notice is None:
             continue
+        if cache is None:
+            source.data = None  # the model holds it now; only the preview validates a file twice
         if sources.get(f"notice:{notice.slug}") is None:
             sources[f"notice:{notice.slug}"] = source
             notices.append(notice)
@@ -201,9 +231,9 @@ def _notice_model(source: SourceFile, diagnostics: Diagnostics) -> type[schema.N
         guess = "service" if "information_collected" in data else "main" if "sections" in data else None
         return schema.NOTICE_MODELS[guess] if guess else None
     kind = data["kind"]
-    where = source.position(("kind",))
     if kind in schema.NOTICE_MODELS:
         return _kind_that_fits(source, kind, diagnostics)
+    where = source.position(("kind",))  # only when reported: it may read the file again (load.py)
     if kind is None:
         diagnostics.error(source.path, where, "'kind' is empty", KIND_HINT)
         return None
@@ -295,18 +325,27 @@ def check_markdown(
     """
     for location, text in markdown_fields(model, source.data, ()):
         found = markdown.inspect(text)
+        broken_notice_links = [href for href in found.notice_links
+                               if slugs is not None and _notice_link_problem(href, slugs)]
+        if not (found.unsafe_links or broken_notice_links or found.html):
+            continue  # nothing to report: no need for the position, which may be read again (load.py)
         where = source.position(location)
         for href in found.unsafe_links:
             shown = href if len(href) < 60 else href[:57] + "..."
             diagnostics.warning(source.path, where, f"the link to '{shown}' is not safe and will be removed"
                                 " from the page", SAFE_LINKS_HINT, rule="markdown-link")
-        for href in found.notice_links:
-            if slugs is not None:
-                _check_notice_link(source, where, href, slugs, diagnostics)
+        for href in broken_notice_links:
+            assert slugs is not None
+            _check_notice_link(source, where, href, slugs, diagnostics)
         if found.html:
             diagnostics.warning(source.path, where, f"HTML is not allowed in Markdown: {found.html[0]!r}"
                                 " will be shown as text", "use Markdown instead, such as **bold** or"
                                 " [words](https://...)", rule="markdown-html")
+
+
+def _notice_link_problem(href: str, slugs: set[str]) -> bool:
+    match = markdown.NOTICE_LINK.match(href)
+    return match is None or match.group(1) not in slugs
 
 
 def _check_notice_link(
@@ -406,15 +445,16 @@ def report_duplicate_ids(source: SourceFile, location: Location, diagnostics: Di
     entries: Any = source.data
     for part in location:
         entries = entries.get(part) if isinstance(entries, dict) else None
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # each id, with the index of its first entry
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         entry_id = entry.get("id") if isinstance(entry, dict) else None
         if not isinstance(entry_id, str):
             continue
-        position = source.position(location + (index, "id"))
-        if entry_id in seen:
-            diagnostics.error(source.path, position, f"duplicate id '{entry_id}' (first used at line"
-                              f" {seen[entry_id]})", "each entry needs its own id")
+        if entry_id in seen:  # positions only for a problem: they may be read again (load.py)
+            first = source.position(location + (seen[entry_id], "id"))[0]
+            diagnostics.error(source.path, source.position(location + (index, "id")),
+                              f"duplicate id '{entry_id}' (first used at line {first})",
+                              "each entry needs its own id")
         else:
-            seen[entry_id] = position[0]
+            seen[entry_id] = index
     return list(seen)

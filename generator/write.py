@@ -50,26 +50,61 @@ def check_replaceable(out: Path) -> None:
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
     """Write `files` (site path -> bytes) to `out`, replacing its old contents atomically."""
-    out = out.resolve()
-    _recover_interrupted_swap(out)
-    check_replaceable(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging = Staging(out)
     try:
         for name in sorted(files):
-            target = (staging / name).resolve()
-            if staging.resolve() not in target.parents:
-                raise UnsafeOutput(f"refusing to write {name!r}: it is outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[name])
-            os.chmod(target, 0o644)
-        for folder in [staging, *sorted(p for p in staging.rglob("*") if p.is_dir())]:
-            os.chmod(folder, 0o755)  # mkdtemp makes 0700; web servers need to read it
-        with _interrupts_deferred():
-            _swap(staging, out)
+            staging.add(name, files[name])
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.abort()
         raise
+    staging.commit()
+
+
+class Staging:
+    """A new site, written file by file beside `out` and swapped in whole, or removed.
+
+    A build writes each page as soon as it is made, so it never holds the whole site in memory;
+    nothing is visible in `out` until `commit`. Call `abort` when the build fails: the old site
+    stays byte for byte, and no temporary folder is left.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        _recover_interrupted_swap(self.out)
+        check_replaceable(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)).resolve()
+        self.names: list[str] = []
+        """Every file added, in the order added."""
+        self._folders = {self.folder}
+
+    def add(self, name: str, body: bytes) -> None:
+        """Write one file (site path -> bytes) into the new site."""
+        target = (self.folder / name).resolve()
+        if self.folder not in target.parents:
+            raise UnsafeOutput(f"refusing to write {name!r}: it is outside the output folder")
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.update(folder for folder in target.parents if self.folder in folder.parents)
+            self._folders.add(target.parent)
+        target.write_bytes(body)
+        os.chmod(target, 0o644)
+        self.names.append(name)
+
+    def commit(self) -> None:
+        """Swap the new site in for the old one; on any failure (or Ctrl-C) the old one stays."""
+        try:
+            for folder in self._folders:
+                os.chmod(folder, 0o755)  # mkdtemp makes 0700; web servers need to read it
+            with _interrupts_deferred():
+                _swap(self.folder, self.out)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Remove the new site: the old one was never touched."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _swap(staging: Path, out: Path) -> None:

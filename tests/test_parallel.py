@@ -82,3 +82,36 @@ def test_json_files_are_written_as_json_dumps_with_two_space_indent_would(built_
     assert len(values) > 5
     for value in values:
         assert export.to_json(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def test_notices_loaded_in_workers_give_the_problems_of_a_serial_run_in_the_same_order(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 8)
+    notices = project / "content/notices"
+    copy_1 = (notices / "copy-1.yaml").read_text("utf-8")
+    (notices / "copy-1.yaml").write_text(copy_1 + "title: Twice\n", "utf-8")
+    copy_3 = (notices / "copy-3.yaml").read_text("utf-8")
+    (notices / "copy-3.yaml").write_text(copy_3.replace("\ntitle:", "\n\ttitle:", 1), "utf-8")
+    (notices / "copy-5.yaml").write_text("slug: copy-5\nkind: service\ntitle: [unclosed\n", "utf-8")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = run_pipeline(project, render=False).diagnostics
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 1)
+    forked: list[int] = []
+    real_pool = parallel.multiprocessing.get_context("fork").Pool
+
+    def counting_pool(*args: Any, **kwargs: Any) -> Any:
+        forked.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel.multiprocessing.get_context("fork"), "Pool", counting_pool)
+    in_parallel = run_pipeline(project, render=False).diagnostics
+    assert forked, "the notices were not loaded in worker processes"
+    messages = [(item.path, item.message) for item in serial.errors]
+    last_line = len((notices / "copy-1.yaml").read_text("utf-8").splitlines())
+    duplicates = [e for e in serial.errors if "duplicate key 'title'" in e.message]
+    assert [(e.path, e.line, e.column) for e in duplicates] == [("content/notices/copy-1.yaml", last_line, 1)]
+    assert any(path == "content/notices/copy-3.yaml" and "tab" in message for path, message in messages)
+    assert any(path == "content/notices/copy-5.yaml" for path, _ in messages)
+    assert in_parallel.items == serial.items  # the same problems, at the same places, in the same order

@@ -153,3 +153,33 @@ def test_a_real_sigint_mid_write_keeps_the_old_site(tmp_path: Path) -> None:
     assert child.wait(timeout=60) == 130
     assert _snapshot(out) == OLD
     assert _litter(tmp_path) == []
+
+
+def test_a_staged_site_appears_only_on_commit_and_abort_leaves_the_old_one(tmp_path: Path) -> None:
+    """The build writes pages as it makes them; nothing shows in the site until it commits."""
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    staging = write.Staging(out)
+    staging.add("index.html", b"<h1>half-built</h1>")
+    staging.add("deep/er/page/index.html", b"x")
+    assert _snapshot(out) == OLD  # mid-build, the old site is served untouched
+    staging.abort()  # e.g. the link check failed after every page was written
+    assert _snapshot(out) == OLD
+    assert _litter(tmp_path) == []
+
+    staging = write.Staging(out)
+    for name, body in NEW.items():
+        staging.add(name, body)
+    staging.commit()
+    assert _snapshot(out) == NEW
+    assert oct((out / "b").stat().st_mode & 0o777) == "0o755"
+    assert _litter(tmp_path) == []
+
+
+def test_a_staged_file_outside_the_site_is_refused(tmp_path: Path) -> None:
+    staging = write.Staging(tmp_path / "site")
+    with pytest.raises(UnsafeOutput):
+        staging.add("../escaped.html", b"x")
+    staging.abort()
+    assert not (tmp_path / "escaped.html").exists()
+    assert _litter(tmp_path) == []
