@@ -24,6 +24,21 @@ def add_notices(root: Path, count: int) -> None:
             .replace("title: Prevention and Early Help", f"title: Copy {number} of Early Help"), "utf-8")
 
 
+
+def count_worker_pools(monkeypatch: pytest.MonkeyPatch, threshold: str) -> list[int]:
+    """Force two workers from the first job on; the list gets an item each time a pool starts."""
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, threshold, 1)
+    forked: list[int] = []
+    real_pool = parallel.multiprocessing.get_context("fork").Pool
+
+    def counting_pool(*args: Any, **kwargs: Any) -> Any:
+        forked.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(parallel.multiprocessing.get_context("fork"), "Pool", counting_pool)
+    return forked
+
 def test_jobs_run_in_other_processes_and_come_back_in_order() -> None:
     jobs = [lambda number=number: (number, os.getpid()) for number in range(40)]
     results = parallel.run_all(jobs, workers=2, threshold=1)
@@ -42,16 +57,7 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
     add_notices(project, 12)
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     serial = run_pipeline(project)
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(parallel, "THRESHOLD", 1)
-    forked: list[int] = []
-    real_pool = parallel.multiprocessing.get_context("fork").Pool
-
-    def counting_pool(*args: Any, **kwargs: Any) -> Any:
-        forked.append(1)
-        return real_pool(*args, **kwargs)
-
-    monkeypatch.setattr(parallel.multiprocessing.get_context("fork"), "Pool", counting_pool)
+    forked = count_worker_pools(monkeypatch, "THRESHOLD")
     in_parallel = run_pipeline(project)
     assert forked, "the build did not use worker processes"
     assert len(serial.files) > 30 and "copy-11/index.html" in serial.files
@@ -96,16 +102,7 @@ def test_notices_loaded_in_workers_give_the_problems_of_a_serial_run_in_the_same
     (notices / "copy-5.yaml").write_text("slug: copy-5\nkind: service\ntitle: [unclosed\n", "utf-8")
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     serial = run_pipeline(project, render=False).diagnostics
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 1)
-    forked: list[int] = []
-    real_pool = parallel.multiprocessing.get_context("fork").Pool
-
-    def counting_pool(*args: Any, **kwargs: Any) -> Any:
-        forked.append(1)
-        return real_pool(*args, **kwargs)
-
-    monkeypatch.setattr(parallel.multiprocessing.get_context("fork"), "Pool", counting_pool)
+    forked = count_worker_pools(monkeypatch, "LOAD_THRESHOLD")
     in_parallel = run_pipeline(project, render=False).diagnostics
     assert forked, "the notices were not loaded in worker processes"
     messages = [(item.path, item.message) for item in serial.errors]
