@@ -1,0 +1,106 @@
+"""Checks of the Markdown prose fields, made before rendering, where positions are known.
+
+A link the page would drop, or HTML that will show as text, is a warning at the field
+that holds it; a `notice:` link to no notice is an error with "did you mean". The renderer
+(markdown.py) drops and escapes the same things whatever this module says, so a page is
+safe even if a check is missed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import markdown, schema
+from .diagnostics import Diagnostics
+from .load import Location, SourceFile
+from .messages import child_model
+
+SAFE_LINKS_HINT = ("only https:, http:, mailto: and tel: links are kept, and notice:SLUG for another"
+                   " notice: fix the address or remove the link")
+
+
+def check_markdown(
+    source: SourceFile, model: type[BaseModel], slugs: set[str] | None, diagnostics: Diagnostics
+) -> None:
+    """Links the page would drop (a warning) and `notice:` links to no notice (an error).
+
+    `slugs` is None when some notice could not be read, so `notice:` links are not checked.
+    """
+    for location, text in markdown_fields(model, source.data, ()):
+        found = markdown.inspect(text)
+        broken_notice_links = [href for href in found.notice_links
+                               if slugs is not None and _notice_link_problem(href, slugs)]
+        if not (found.unsafe_links or broken_notice_links or found.html):
+            continue  # nothing to report: no need for the position, which may be read again (load.py)
+        where = source.position(location)
+        for href in found.unsafe_links:
+            shown = href if len(href) < 60 else href[:57] + "..."
+            diagnostics.warning(source.path, where, f"the link to '{shown}' is not safe and will be removed"
+                                " from the page", SAFE_LINKS_HINT, rule="markdown-link")
+        for href in broken_notice_links:
+            assert slugs is not None
+            _check_notice_link(source, where, href, slugs, diagnostics)
+        if found.html:
+            diagnostics.warning(source.path, where, f"HTML is not allowed in Markdown: {found.html[0]!r}"
+                                " will be shown as text", "use Markdown instead, such as **bold** or"
+                                " [words](https://...)", rule="markdown-html")
+
+
+def _notice_link_problem(href: str, slugs: set[str]) -> bool:
+    match = markdown.NOTICE_LINK.match(href)
+    return match is None or match.group(1) not in slugs
+
+
+def _check_notice_link(
+    source: SourceFile, where: tuple[int, int], href: str, slugs: set[str], diagnostics: Diagnostics
+) -> None:
+    match = markdown.NOTICE_LINK.match(href)
+    if match is None:
+        diagnostics.error(source.path, where, f"'{href}' is not a link to a notice",
+                          "write notice:SLUG or notice:SLUG#section, with the other notice's slug")
+    elif match.group(1) not in slugs:
+        close = difflib.get_close_matches(match.group(1), sorted(slugs), n=1, cutoff=0.6)
+        diagnostics.error(source.path, where, f"the link '{href}' leads nowhere: no notice has the slug"
+                          f" '{match.group(1)}'", f"did you mean 'notice:{close[0]}'?" if close
+                          else f"notice slugs are: {', '.join(sorted(slugs))}")
+
+
+def markdown_fields(model: Any, data: Any, location: Location) -> Iterator[tuple[Location, str]]:
+    """Every Markdown string in `data`, walked alongside the model that describes it."""
+    fields = _field_kinds(model) if isinstance(model, type) else None
+    if fields is None or not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        kind = fields.get(key)
+        if kind is None:
+            continue
+        here = location + (key,)
+        if kind is _MARKDOWN:
+            if isinstance(value, str):
+                yield here, value
+            continue
+        if not isinstance(value, (dict, list)):
+            continue  # nothing to walk into
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            yield from markdown_fields(kind, item, here if index is None else here + (index,))
+
+
+_MARKDOWN = object()
+"""In `_field_kinds`: the field holds Markdown."""
+
+
+@functools.cache
+def _field_kinds(model: type) -> dict[str, Any] | None:
+    """Each field of `model`: _MARKDOWN, the model inside it, or None; worked out once per model,
+    as `markdown_fields` asks for every value of every notice."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None:
+        return None
+    return {key: _MARKDOWN if schema.is_markdown(info) else child_model(info.annotation)
+            for key, info in fields.items()}
