@@ -138,15 +138,20 @@ def legitimate_interests(ctx: NoticeContext) -> Outcome:
     return missing("interests not described", *findings)
 
 
+def _said_or_explained(ctx: NoticeContext, item: str, said: str | None, gap: Finding) -> Outcome:
+    """An item that applies only sometimes: met when the notice says it, not applicable when
+    the notice gives the reason, and missing (with `gap`) when it is silent."""
+    if said:
+        return met(said)
+    reason = ctx.not_applicable(item)
+    return not_applicable(reason) if reason else missing("not said", gap)
+
+
 @service_only
 def sources(ctx: NoticeContext) -> Outcome:
     given = ctx.notice.sources
-    if given:
-        return met(f"{len(given)} sources, with the information each provides")
-    reason = ctx.not_applicable("sources")
-    if reason:
-        return not_applicable(reason)
-    return missing("not said", Finding(
+    said = f"{len(given)} sources, with the information each provides" if given else None
+    return _said_or_explained(ctx, "sources", said, Finding(
         "sources", "the notice does not say where the information comes from, nor that it all comes from the"
         " person (UK GDPR Article 14(1)(d), 14(2)(f))",
         "add a `sources:` block after `information_collected:`, or `not_applicable: {sources: reason}`",
@@ -298,12 +303,8 @@ def complaint_to_controller(ctx: NoticeContext) -> Outcome:
 
 @service_only
 def statutory_requirement(ctx: NoticeContext) -> Outcome:
-    if ctx.service.statutory_requirement:
-        return met("stated")
-    reason = ctx.not_applicable("statutory-requirement")
-    if reason:
-        return not_applicable(reason)
-    return missing("not said", Finding(
+    said = "stated" if ctx.service.statutory_requirement else None
+    return _said_or_explained(ctx, "statutory-requirement", said, Finding(
         "statutory-requirement", "the notice does not say whether people must give this information (by law"
         " or by contract) and what happens if they do not (UK GDPR Article 13(2)(e))",
         "add `statutory_requirement:`, or `not_applicable: {statutory-requirement: reason}` when no"
