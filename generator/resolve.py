@@ -7,8 +7,10 @@ words.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from .schema import (
@@ -22,6 +24,8 @@ from .schema import (
     SiteFile,
 )
 from .validate import ValidContent
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -114,27 +118,26 @@ class Site:
 
     @cached_property
     def _relying_on(self) -> dict[str, list[Notice]]:
-        index: dict[str, list[Notice]] = {}
-        for notice in self.notices:
-            for basis_id in dict.fromkeys(b.id for b in notice.lawful_bases):
-                index.setdefault(basis_id, []).append(notice)
-        return index
+        return group_by_id((basis_id, notice) for notice in self.notices
+                           for basis_id in dict.fromkeys(b.id for b in notice.lawful_bases))
 
     @cached_property
     def _sharing_with(self) -> dict[str, list[tuple[Notice, Recipient]]]:
-        index: dict[str, list[tuple[Notice, Recipient]]] = {}
-        for notice in self.notices:
-            for recipient in notice.recipients:
-                index.setdefault(recipient.organisation.id, []).append((notice, recipient))
-        return index
+        return group_by_id((r.organisation.id, (notice, r))
+                           for notice in self.notices for r in notice.recipients)
 
     @cached_property
     def _obtaining_from(self) -> dict[str, list[tuple[Notice, Source]]]:
-        index: dict[str, list[tuple[Notice, Source]]] = {}
-        for notice in self.notices:
-            for source in notice.sources:
-                index.setdefault(source.organisation.id, []).append((notice, source))
-        return index
+        return group_by_id((s.organisation.id, (notice, s))
+                           for notice in self.notices for s in notice.sources)
+
+
+def group_by_id(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
+    """Each id's items, in the order they came: the indexes behind the cross-notice pages."""
+    index: dict[str, list[T]] = {}
+    for key, item in pairs:
+        index.setdefault(key, []).append(item)
+    return index
 
 
 def resolve_references(content: ValidContent, previous: Site | None = None) -> Site:
