@@ -180,6 +180,40 @@ def one_notice_rebuild(root: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+BASELINE = """
+import sys, pathlib, yaml, jinja2, markdown_it
+from markupsafe import Markup
+root, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+md = markdown_it.MarkdownIt("commonmark")
+page = jinja2.Environment(autoescape=True).from_string(
+    "<!doctype html><title>{{ n.title }}</title><main>{% for key, value in n.items() %}"
+    "<section><h2>{{ key }}</h2>{{ show(value) }}</section>{% endfor %}</main>")
+def show(value):
+    if isinstance(value, str):
+        return Markup(md.render(value))
+    if isinstance(value, dict):
+        return Markup("<dl>" + "".join(f"<dt>{k}</dt><dd>{show(v)}</dd>" for k, v in value.items()) + "</dl>")
+    if isinstance(value, list):
+        return Markup("<ul>" + "".join(f"<li>{show(v)}</li>" for v in value) + "</ul>")
+    return str(value)
+for path in sorted((root / "content" / "notices").glob("*.yaml")):
+    notice = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)
+    folder = out / path.stem
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(page.render(n=notice, show=show), "utf-8")
+"""
+"""The floor to compare with: the same notice files through a bare single-process PyYAML +
+markdown-it-py + Jinja2 loop, every field shown (prose as Markdown), nothing checked or linked."""
+
+
+def baseline_build(root: Path, out: Path) -> float:
+    """Wall seconds of the BASELINE loop as a fresh process."""
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", BASELINE, str(root), str(out)], check=True)
+    return time.perf_counter() - started
+
+
 def profile(root: Path) -> None:
     """cProfile of run_pipeline in one process (workers would hide their time), sorted two ways."""
     import cProfile
@@ -200,6 +234,8 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=100, help="how many service notices (default 100)")
     parser.add_argument("--shipped", action="store_true", help="measure the shipped content instead")
     parser.add_argument("--runs", type=int, default=5, help="full builds to take the median of (default 5)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time a bare PyYAML + markdown-it-py + Jinja2 loop over the same notices")
     parser.add_argument("--profile", action="store_true",
                         help="instead, profile one build in this process and print where the time goes")
     args = parser.parse_args()
@@ -219,6 +255,9 @@ def main() -> None:
         wall = statistics.median(r[0] for r in runs)
         peak = max(r[1] for r in runs)
         print(f"full build: {', '.join(f'{r[0]:.2f}' for r in runs)} s; peak {peak:.0f} MB")
+        if args.baseline:
+            bare = statistics.median(baseline_build(root, root / "bare") for _ in range(args.runs))
+            print(f"bare PyYAML + markdown-it-py + Jinja2 loop, one process: {bare:.2f} s")
         rebuild = one_notice_rebuild(root, runs=9)
         print(f"scale: {count} notices, full {wall:.2f} s ({wall * 1000 / count:.1f} ms/notice),"
               f" peak {peak:.0f} MB, one-notice rebuild {rebuild:.0f} ms")

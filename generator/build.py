@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import jinja2
 
     from .check import ComplianceReport
-    from .links import LinkReport, PageScan
+    from .links import LinkReport
+    from .linkscan import PageScan
     from .write import Staging
 
 
@@ -106,7 +107,7 @@ def _run_pipeline(
             scans: dict[str, PageScan] = {}
             result.files = render_site(result.site, root / "templates", diagnostics, templates_env,
                                        scans=scans, memo=memo.pages if memo else None,
-                                       sink=staging.add if staging else None)
+                                       output=staging)
             if not diagnostics.errors:  # with a page missing, every link to it would be noise
                 names = frozenset(staging.names) if staging else result.files
                 _check_links(result, names, root, content.sources, out or root / "site", scans,
@@ -169,7 +170,8 @@ def _check_links(
     scans: dict[str, PageScan], memo: dict[str, Any] | None = None,
 ) -> None:
     """Every internal link and #fragment must resolve, checked after render and before write."""
-    from .links import check_links, report_broken_links
+    from .linkreport import report_broken_links
+    from .links import check_links
 
     assert result.site is not None
     base_url = result.site.config.base_url

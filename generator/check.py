@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 
-from . import rules
-from .diagnostics import Diagnostics
+from . import parallel, rules
+from .diagnostics import Diagnostic, Diagnostics
+from .load import SourceFile
 from .requirements import ICO_CHECKLIST, Finding, NoticeContext, Outcome, Requirement, Status, articles, cites
-from .resolve import Site
+from .resolve import Notice, Site
 from .validate import ValidContent
 
 _ICO_SPECIAL = "ICO, 'What are the rules on special category data?'"
@@ -249,6 +252,14 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
     """
     today = today or datetime.date.today()
     main_source = content.sources[f"notice:{site.main_notice.slug}"]
+    if memo is None:  # a build: each notice's rules in the workers, when there are many (parallel.py)
+        jobs = [partial(_check_notice, site, notice, content.sources[f"notice:{notice.slug}"], main_source,
+                        today, diagnostics.root) for notice in site.notices]
+        results = []
+        for result, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
+            results.append(result)
+            diagnostics.items += problems
+        return ComplianceReport(today, REQUIREMENTS, tuple(results))
     results = []
     for notice in site.notices:
         source = content.sources[f"notice:{notice.slug}"]
@@ -256,26 +267,33 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
         # settings and contacts, the register. The main notice's rules read every notice: never kept.
         inputs = (notice, source, site.main_notice, main_source, today, site.config, site.lawful_bases,
                   site.controller, site.data_protection_officer, site.regulator, site.contacts)
-        known = memo.get(notice.slug) if memo is not None and not notice.is_main else None
+        known = memo.get(notice.slug) if not notice.is_main else None
         if known is not None and known[0] == inputs:
             diagnostics.items += known[2]
             results.append(known[1])
             continue
-        start = len(diagnostics.items)
-        context = NoticeContext(site, notice, source, today)
-        outcomes: dict[str, Outcome] = {}
-        for requirement in REQUIREMENTS:
-            outcomes[requirement.id] = outcome = requirement.check(context)
-            for finding in outcome.findings:
-                file = main_source if finding.in_main_notice else source
-                locate = file.key_position if finding.key else file.position
-                where = locate(finding.location)
-                diagnostics.warning(file.path, where, f"{finding.message} [{finding.rule}]", finding.hint,
-                                    rule=finding.rule)
-        results.append(NoticeResult(notice.slug, notice.title, diagnostics.relative(source.path), outcomes))
-        if memo is not None:
-            memo[notice.slug] = (inputs, results[-1], diagnostics.items[start:])
-    if memo is not None:
-        for gone in set(memo) - {notice.slug for notice in site.notices}:
-            del memo[gone]
+        result, problems = _check_notice(site, notice, source, main_source, today, diagnostics.root)
+        diagnostics.items += problems
+        results.append(result)
+        memo[notice.slug] = (inputs, result, problems)
+    for gone in set(memo) - {notice.slug for notice in site.notices}:
+        del memo[gone]
     return ComplianceReport(today, REQUIREMENTS, tuple(results))
+
+
+def _check_notice(
+    site: Site, notice: Notice, source: SourceFile, main_source: SourceFile, today: datetime.date, root: Path
+) -> tuple[NoticeResult, list[Diagnostic]]:
+    """Every rule on one notice: its result, and a warning at the line concerned for each gap."""
+    diagnostics = Diagnostics(root)
+    context = NoticeContext(site, notice, source, today)
+    outcomes: dict[str, Outcome] = {}
+    for requirement in REQUIREMENTS:
+        outcomes[requirement.id] = outcome = requirement.check(context)
+        for finding in outcome.findings:
+            file = main_source if finding.in_main_notice else source
+            locate = file.key_position if finding.key else file.position
+            diagnostics.warning(file.path, locate(finding.location), f"{finding.message} [{finding.rule}]",
+                                finding.hint, rule=finding.rule)
+    result = NoticeResult(notice.slug, notice.title, diagnostics.relative(source.path), outcomes)
+    return result, diagnostics.items

@@ -4,21 +4,24 @@ A council's information asset register, a researcher comparing trusts or a famil
 for changes needs the notice as data, not as a page. Each notice.json is the notice's own
 content with every register id replaced by the entry it names (the entry keeps its `id`).
 The export models below are the content models with the references swapped for the
-entries; the output is validated against them and the published JSON Schema is generated
-from them, so the file and its schema cannot disagree.
+entries; the published JSON Schema is generated from them, and each file is built as they
+describe it (tests/test_export.py checks every file against the models and the schema).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pydantic_core
 from pydantic import Field, TypeAdapter, ValidationError
 
 from . import schema
+from .entry_data import entry_data, with_sorted_keys
 from .jsonschema import DIALECT, _without_nulls
 from .resolve import Notice, Site
 
@@ -28,8 +31,6 @@ NOTICE_SCHEMA = "schema/notice.json"
 INDEX_SCHEMA = "schema/notices.json"
 FEED_FILE = "feed.xml"
 REGISTER_FILE = "processing.csv"
-_ADDRESSES = ("$schema", "url")
-"""Keys that depend on where the site is published, left out of the content hash."""
 
 
 # --- The export models: the content models with each reference replaced by its entry -----
@@ -140,36 +141,63 @@ def notice_url(site: Site, notice: Notice, file: str = "") -> str:
     return f"{site.config.base_url}{notice.slug}/{file}"
 
 
-def export_notice(site: Site, notice: Notice) -> dict[str, Any]:
-    """The notice as data: its content with every register entry in place, checked by the model."""
-    data = notice.content.model_dump()
+def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The notice as data, its content with every register entry in place of its id; and the same
+    without `$schema` and `url` and with every object's keys sorted: what its content hash reads.
+
+    Built by hand, from the validated content and the validated entries, as the export models
+    (`ExportedNotice`) describe it and in the order of their fields: validating and dumping through
+    those models took most of the time of a notice. tests/test_export.py checks that every notice.json
+    is what the models make of it, and follows the schema made from them.
+    """
+    content = notice.content.model_dump(mode="json", exclude_none=True)
+    hashed = with_sorted_keys(content)  # before the entries go in: each is sorted once per build
+    entries = entry_data(site)
+    _put_entries(content, notice, entries.as_written)
+    _put_entries(hashed, notice, entries.sorted)
+    published = {"controller": site.controller, "data_protection_officer": site.data_protection_officer,
+                 "regulator": site.regulator}
+    exported = {"$schema": site.config.base_url + NOTICE_SCHEMA, **content, "url": notice_url(site, notice),
+                **{key: entries.as_written(entry) for key, entry in published.items()}}
+    hashed.update((key, entries.sorted(entry)) for key, entry in published.items())
+    return exported, dict(sorted(hashed.items()))
+
+
+def notice_data(site: Site, notice: Notice) -> tuple[bytes, str]:
+    """One notice's notice.json and its content hash: made beside its page, in the same worker."""
+    exported, hashed = export_notice(site, notice)
+    return to_json(exported), content_hash(hashed)
+
+
+def content_hash(hashed: dict[str, Any]) -> str:
+    """The hash notices.json keeps, so a later check can tell that a notice's content changed.
+
+    It is the sha256 of the notice.json without the keys that depend on where the site is published
+    (`$schema`, `url`), as JSON with sorted keys, no spaces and UTF-8 text (docs/data.md). `hashed` is
+    that notice with its keys sorted already: pydantic_core then writes what
+    json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":")) writes, several times faster.
+    """
+    return "sha256:" + hashlib.sha256(pydantic_core.to_json(hashed)).hexdigest()
+
+
+def _put_entries(
+    data: dict[str, Any], notice: Notice, as_data: Callable[[schema.Model], dict[str, Any]]
+) -> None:
+    """Put each register entry the notice names, as data, in place of its id in `data` (its content)."""
     if notice.is_main:
         for section in data["sections"]:
-            section["contacts"] = list(notice.section_contacts[section["id"]])
-    else:
-        if data.get("sources"):
-            for item, source in zip(data["sources"]["items"], notice.sources, strict=True):
-                item["organisation"] = source.organisation
-        data["used_by"]["organisations"] = list(notice.users)
-        for name in ("article_6", "article_9", "schedule_1", "criminal_offence"):
-            data["lawful_basis"][name] = list(getattr(notice, name))
-        data["legislation"]["acts"] = list(notice.acts)
-        data["sharing"]["recipients"] = [{"organisation": r.organisation, "why": r.why}
-                                         for r in notice.recipients]
-        data["rights"]["contacts"] = list(notice.contacts)
-    data.update({"$schema": site.config.base_url + NOTICE_SCHEMA, "url": notice_url(site, notice),
-                 "controller": site.controller, "data_protection_officer": site.data_protection_officer,
-                 "regulator": site.regulator})
-    exported = _NOTICE.validate_python(data)
-    dumped: dict[str, Any] = exported.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {"$schema": dumped.pop("$schema"), **dumped}
-
-
-def content_hash(exported: dict[str, Any]) -> str:
-    """The hash notices.json keeps, so a later check can tell that a notice's content changed."""
-    content = {key: value for key, value in exported.items() if key not in _ADDRESSES}
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+            section["contacts"] = [as_data(contact) for contact in notice.section_contacts[section["id"]]]
+        return
+    if "sources" in data:
+        for item, source in zip(data["sources"]["items"], notice.sources, strict=True):
+            item["organisation"] = as_data(source.organisation)
+    data["used_by"]["organisations"] = [as_data(organisation) for organisation in notice.users]
+    for name in ("article_6", "article_9", "schedule_1", "criminal_offence"):
+        data["lawful_basis"][name] = [as_data(basis) for basis in getattr(notice, name)]
+    data["legislation"]["acts"] = [as_data(act) for act in notice.acts]
+    for item, recipient in zip(data["sharing"]["recipients"], notice.recipients, strict=True):
+        item["organisation"] = as_data(recipient.organisation)
+    data["rights"]["contacts"] = [as_data(contact) for contact in notice.contacts]
 
 
 def build_index(site: Site, hashes: dict[str, str]) -> dict[str, Any]:
@@ -207,18 +235,24 @@ def read_index(text: str) -> NoticeIndex:
 
 def export_schemas(base_url: str) -> dict[str, dict[str, Any]]:
     """The JSON Schemas of notice.json and notices.json, keyed by their path in the site."""
-    notice = _NOTICE.json_schema(mode="serialization", by_alias=True)
-    index = NoticeIndex.model_json_schema(mode="serialization", by_alias=True)
+    notice, index = _schemas()
     return {
-        NOTICE_SCHEMA: {"$schema": DIALECT, "$id": base_url + NOTICE_SCHEMA, **_without_nulls(notice),
+        NOTICE_SCHEMA: {"$schema": DIALECT, "$id": base_url + NOTICE_SCHEMA, **notice,
                         "title": "Privacy notice as data",
                         "description": "A notice.json: the notice's content with every register entry"
                                        " (lawful basis, Act, organisation, contact) in place of its id."},
-        INDEX_SCHEMA: {"$schema": DIALECT, "$id": base_url + INDEX_SCHEMA, **_without_nulls(index),
+        INDEX_SCHEMA: {"$schema": DIALECT, "$id": base_url + INDEX_SCHEMA, **index,
                        "title": "Privacy notices index",
                        "description": "notices.json: every notice of the site, its version, dates and"
                                       " content hash."},
     }
+
+
+@functools.cache
+def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Worked out once per process: pydantic takes longer to write them than the preview to rebuild."""
+    return (_without_nulls(_NOTICE.json_schema(mode="serialization", by_alias=True)),
+            _without_nulls(NoticeIndex.model_json_schema(mode="serialization", by_alias=True)))
 
 
 def to_json(value: Any) -> bytes:
@@ -227,12 +261,6 @@ def to_json(value: Any) -> bytes:
     # these values (text, whole numbers, booleans, null: the models have no floats), 7 times faster;
     # tests/test_parallel.py compares the two.
     return pydantic_core.to_json(value, indent=2) + b"\n"
-
-
-def notice_data(site: Site, notice: Notice) -> tuple[bytes, str]:
-    """One notice's notice.json and its content hash: made beside its page, in the same worker."""
-    exported = export_notice(site, notice)
-    return to_json(exported), content_hash(exported)
 
 
 def data_files(

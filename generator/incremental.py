@@ -1,4 +1,5 @@
-"""What the preview may keep of a service notice's page from one save to the next.
+"""What the preview may keep of a service notice's page from one save to the next, and which
+pages it may make only when they are asked for.
 
 The rest of the preview's memory is simpler (a file's bytes, the very objects made from them)
 and lives with each stage; see `BuildMemo` in build.py.
@@ -6,6 +7,8 @@ and lives with each stage; see `BuildMemo` in build.py.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,3 +82,57 @@ class WatchedSite:
         if name in self.OTHER_NOTICES:
             self.read_other_notices = True
         return getattr(self._site, name)
+
+
+MADE_WHEN_ASKED = ("sharing/index.html", "lawful-bases/index.html", "processing.csv")
+"""The files that list every notice in full, and grow with the site (at 1,000 notices, 2 MB, 0.5 MB
+and 7 MB): after a save that changed only notices, the preview makes them when the browser asks,
+not at every save, as Hugo's server does with its "fast render" mode. `notices build` always makes
+every file and checks every link."""
+
+
+def deferrable(memo: dict[str, Any]) -> dict[str, set[str]]:
+    """The MADE_WHEN_ASKED files that may wait, each with the ids it had when last made.
+
+    `reusable_pages` empties the memo when anything but a notice changed (a template, a register,
+    the settings), so a file is only deferred when its ids are those it had: the link check of the
+    other pages' links to it (`lawful-bases/#art6-1-e`) stays right. Its own links lead to notice
+    pages, and are checked by every build that makes it.
+    """
+    return dict(memo.get("ids", {}))
+
+
+def remember_ids(memo: dict[str, Any], ids: dict[str, set[str]]) -> None:
+    memo.setdefault("ids", {}).update(ids)
+
+
+class LazyFiles(Mapping[str, bytes]):
+    """The preview's files, of which some (see MADE_WHEN_ASKED) are made on first reading."""
+
+    def __init__(self, files: Mapping[str, bytes], later: Mapping[str, Callable[[], bytes]]) -> None:
+        self._files: dict[str, bytes] = dict(files)
+        self._later = dict(later)
+        self._lock = threading.Lock()  # the server reads from its own thread
+
+    def ready(self, name: str) -> bool:
+        """Whether the file is made already (reading it would cost nothing)."""
+        return name in self._files
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._files:
+            return self._files[name]
+        with self._lock:
+            if name not in self._files:
+                self._files[name] = self._later[name]()  # KeyError for a name it does not have
+                del self._later[name]
+            return self._files[name]
+
+    def __iter__(self) -> Iterator[str]:
+        with self._lock:
+            return iter([*self._files, *self._later])
+
+    def __len__(self) -> int:
+        return len(self._files) + len(self._later)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._files or name in self._later

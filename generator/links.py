@@ -6,23 +6,24 @@ internal `href`/`src` the way a browser would, with the page served under the ba
 and fails naming the link. Where the link was written in a content file (a Markdown
 link), the error points there; otherwise at the page as it was built. External links are
 collected for `notices check --links`; nothing here uses the network.
+
+A thousand notices make a hundred thousand links, so both halves are built for speed: the
+scan reads a page in one regular-expression pass (linkscan.py), and the check works out each
+address once for all the pages it means the same on (_Checker). Reporting a broken link where
+it was written is linkreport.py's job.
 """
 
 from __future__ import annotations
 
 import difflib
-import html as html_module
 import re
-import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from . import markdown
-from .diagnostics import Diagnostics
+from .linkscan import Link, PageLinks, PageScan, scan_file
 
 LINK_ATTRIBUTES = ("href", "src")
 _ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|//)")
@@ -42,20 +43,6 @@ def normalise_base_url(value: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One href or src, where it is written in a built page (line and column from 1)."""
-
-    page: str
-    line: int
-    column: int
-    href: str
-
-
-PageScan = tuple[list[Link], set[str]]
-"""A page's links, in page order, and the ids of its elements."""
-
-
 @dataclass(frozen=True)
 class BrokenLink:
     link: Link
@@ -70,84 +57,6 @@ class LinkReport:
     broken: list[BrokenLink] = field(default_factory=list)
     external: dict[str, list[str]] = field(default_factory=dict)
     """Each external address, with the site paths of the pages that link to it."""
-
-
-_ATTRIBUTES = r"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
-_MARKUP = re.compile(
-    r"<!--.*?-->"  # a comment
-    rf"|<(script|style)\b{_ATTRIBUTES}>.*?</\1\s*>"  # an element whose content is not markup
-    rf"|<([A-Za-z][^\s/>]*)(?=[^>]*?\s(?:id|name|href|src)\s*=){_ATTRIBUTES}>",  # a tag that may link
-    re.DOTALL | re.IGNORECASE)
-"""What the link check reads: the pages are our own well-formed output, so start tags suffice."""
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-
-
-def scan_page(page: str, html: str) -> PageScan:
-    """The links (in page order) and the ids of one HTML page.
-
-    A regular-expression scan of the start tags that carry an id, name, href or src, not a full
-    HTML parser: several times faster on pages this tool wrote itself, and it reads attributes
-    as a browser does (names in any case, values quoted or not, character references decoded).
-    Positions are of the attribute's name.
-    """
-    links: list[Link] = []
-    ids: set[str] = set()
-    line, counted = 1, 0  # the line at offset `counted`, so newlines are counted once
-    for found in _MARKUP.finditer(html):
-        tag, group = (found.group(1), 2) if found.group(1) else (found.group(3), 4)
-        if tag is None:
-            continue  # a comment
-        tag = tag.lower()
-        for attribute in _ATTRIBUTE.finditer(found.group(group)):
-            name = attribute.group(1).lower()
-            if name not in ("id", "name", "href", "src"):
-                continue
-            value = _attribute_value(attribute)
-            if value is None:
-                continue
-            if name == "id" or (tag == "a" and name == "name"):
-                ids.add(value)
-            elif name in LINK_ATTRIBUTES:
-                offset = found.start(group) + attribute.start()
-                line += html.count("\n", counted, offset)
-                counted = offset
-                links.append(Link(page, line, offset - html.rfind("\n", 0, offset), value))
-    return links, ids
-
-
-def scan_file(name: str, body: bytes) -> PageScan | None:
-    """The links and ids of one built file the link check reads (a page or the sitemap), else None."""
-    if name.endswith(".html"):
-        return scan_page(name, body.decode("utf-8"))
-    if name.endswith(".xml"):
-        return _sitemap_links(name, body.decode("utf-8")), set()
-    return None
-
-
-def compact(scan: PageScan) -> PageScan:
-    """The same scan in less memory: the addresses and ids that recur from page to page stored once.
-
-    A big build keeps every page's scan until the link check; most of its links (the navigation,
-    the register entries) and ids are the same text on every page.
-    """
-    links, ids = scan
-    return ([Link(link.page, link.line, link.column, sys.intern(link.href)) for link in links],
-            {sys.intern(value) for value in ids})
-
-
-def _attribute_value(attribute: re.Match[str]) -> str | None:
-    for value in attribute.group(2, 3, 4):
-        if value is not None:
-            return html_module.unescape(value) if "&" in value else value
-    return None  # an attribute written without a value
-
-
-def _sitemap_links(page: str, xml: str) -> list[Link]:
-    links = []
-    for match in _SITEMAP_LOC.finditer(xml):
-        before = xml[: match.start(1)]
-        links.append(Link(page, before.count("\n") + 1, len(before) - before.rfind("\n"), match.group(1)))
-    return links
 
 
 @dataclass(frozen=True)
@@ -221,11 +130,12 @@ def check_links(
         memo["site"] = (base_url, frozenset(files))
     report = LinkReport()
     external: dict[str, set[str]] = {}
+    checker = _Checker(files, pages, base_url)
     for name, scan in pages.items():
         known = memo.get(name) if memo is not None else None
         if known is None or known[0] is not scan or any(pages.get(path, ((), None))[1] != ids
                                                          for path, ids in known[1].items()):
-            known = (scan, *_check_page(name, scan[0], files, pages, base_url))
+            known = (scan, *checker.check_page(name, scan[0]))
             if memo is not None:
                 memo[name] = known
         report.broken += known[2]
@@ -235,37 +145,147 @@ def check_links(
     return report
 
 
-def _check_page(
-    name: str, links: list[Link], files: Collection[str], pages: dict[str, PageScan], base_url: str
-) -> tuple[dict[str, set[str]], list[BrokenLink], list[str]]:
-    """One page's broken links and external addresses, and the ids of the pages its fragments need."""
-    targets: dict[str, set[str]] = {}
-    broken: list[BrokenLink] = []
-    external: list[str] = []
-    for link in links:
-        target = resolve_link(name, link.href, base_url)
+_IGNORED, _EXTERNAL, _INTERNAL, _OWN_FRAGMENT = range(4)
+_Verdict = tuple[Any, ...]
+"""What an address written on a page comes to, one of:
+(_IGNORED,): not a web address (mailto:, tel:); (_EXTERNAL, address): another website;
+(_INTERNAL, broken, page, its ids): in the site, and the page whose ids its #fragment needs, or None;
+(_OWN_FRAGMENT, id or None, has a fragment): '#id', on the page itself (None: nothing to look for)."""
+_PLAIN_FOLDER = re.compile(r"(?:(?!\.\.?/)[\w.~!$&'()*+,=:@-]+/)*")
+"""A folder that joins onto an address as written: no '?', '#', ';', '%', space, '.' or '..' in it."""
+_PLAIN_ADDRESS = re.compile(r"((?:\.\./)*)((?:[\w~-][\w.~-]*/?)*)(?:#([\w.~:-]*))?")
+"""An address _Checker._quick_target joins by itself: '../' a few times, a plain path, a plain fragment."""
+
+
+class _Checker:
+    """One check of a whole site: each address worked out once for all the pages it means the same on.
+
+    A site of many notices has a hundred links on each page, mostly the same few hundred addresses
+    (the navigation, the lawful bases, the sharing register). Where an address leads depends on the
+    page only through its folder, and, once it climbs out of that folder ('../' as many times as the
+    folder is deep), only on how deep the folder is: so verdicts are kept by depth, and most links
+    cost a dictionary lookup. Verdicts are worked out, and every broken link is described, by the
+    code that checks a link on its own (resolve_link, _problem).
+    """
+
+    def __init__(self, files: Collection[str], pages: dict[str, PageScan], base_url: str) -> None:
+        self.files, self.pages, self.base_url = files, pages, base_url
+        self.by_depth: dict[int, dict[str, _Verdict]] = {}
+        """Verdicts that hold on any page whose folder is this deep, by address as written."""
+        self.by_place: dict[tuple[str, str], _Verdict] = {}
+        """Verdicts that hold only in one folder (or on one page), by (folder or page, address)."""
+        self.quick = _PLAIN_FOLDER.fullmatch(urlsplit(base_url).path[1:]) is not None
+        """Whether the base URL is plain enough for _quick_target."""
+
+    def check_page(
+        self, name: str, links: Sequence[Link]
+    ) -> tuple[dict[str, set[str]], list[BrokenLink], list[str]]:
+        """One page's broken links and external addresses, and the ids of the pages its fragments need."""
+        address = page_address(name)
+        folder = address[: address.rfind("/") + 1]
+        # The 404 page has a rule of its own; an odd folder would need urljoin's every subtlety.
+        shared = name != "404.html" and _PLAIN_FOLDER.fullmatch(folder) is not None
+        depth = folder.count("/")
+        verdicts = self.by_depth.setdefault(depth, {}) if shared else {}
+        own = (self._quick_target("", address) if shared else None) or _resolve_from(address, "",
+                                                                                         self.base_url)
+        assert own is not None  # a page of the site is at an http(s) address
+        own_path = existing_file(own.path, self.files)
+        own_broken = own.outside or own_path is None
+        own_ids = self.pages[own_path][1] if own_path in self.pages else None
+        checked_ids = own_ids if own_path and own_path.endswith(".html") else None
+        targets: dict[str, set[str]] = {}
+        broken: list[BrokenLink] = []
+        external: list[str] = []
+        hrefs = links.hrefs if isinstance(links, PageLinks) else [link.href for link in links]
+        for index, href in enumerate(hrefs):
+            verdict = verdicts.get(href) or self._verdict(name, folder, shared, href, verdicts)
+            kind = verdict[0]
+            if kind == _INTERNAL:
+                _, is_broken, needed, ids = verdict
+                if needed is not None:
+                    targets[needed] = ids
+            elif kind == _OWN_FRAGMENT:
+                _, fragment, has_fragment = verdict
+                is_broken = own_broken or (fragment is not None and checked_ids is not None
+                                           and fragment not in checked_ids)
+                if has_fragment and own_ids is not None:
+                    targets[own_path] = own_ids  # type: ignore[index]
+            else:
+                if kind == _EXTERNAL:
+                    external.append(verdict[1])
+                continue
+            if is_broken:
+                broken.append(self._describe(links[index]))
+        return targets, broken, external
+
+    def _verdict(self, name: str, folder: str, shared: bool, href: str,
+                 verdicts: dict[str, _Verdict]) -> _Verdict:
+        """The verdict on `href` written on page `name`, kept for every page it holds for."""
+        written = href.strip()
+        if written.startswith("#") and not any(char in written[1:] for char in "#\t\n\r"):
+            fragment = unquote(written[1:])
+            looked_for = fragment if fragment not in ("", "top") else None
+            verdicts[href] = (_OWN_FRAGMENT, looked_for, bool(fragment))
+            return verdicts[href]
+        place: str | None = None  # the same from any folder as deep: a whole address, or one from the root
+        if not shared or not written or written[0] in "#?":
+            place = name  # resolved against the page itself, as resolve_link does
+        elif not (_ABSOLUTE.match(written) or written.startswith(("/", "../" * folder.count("/")))):
+            place = folder
+        if place is not None and (place, href) in self.by_place:
+            return self.by_place[place, href]
+        target = (self._quick_target(folder, written) if shared else None) or resolve_link(name, href,
+                                                                                            self.base_url)
         if target is None:
-            if urlsplit(link.href.strip()).scheme.lower() in ("http", "https"):
-                external.append(link.href.strip())
-            continue
-        problem = _problem(link, target, files, pages, base_url)
-        if problem:
-            broken.append(BrokenLink(link, *problem))
-        if target.fragment:
-            path = existing_file(target.path, files)
-            if path in pages:
-                targets[path] = pages[path][1]
-    return targets, broken, external
+            is_web = urlsplit(written).scheme.lower() in ("http", "https")
+            verdict: _Verdict = (_EXTERNAL, written) if is_web else (_IGNORED,)
+        else:
+            problem = _problem(name, href, target, self.files, self.pages, self.base_url)
+            needed = existing_file(target.path, self.files) if target.fragment else None
+            ids = self.pages[needed][1] if needed in self.pages else None
+            verdict = (_INTERNAL, problem is not None, needed if ids is not None else None, ids)
+        if place is None:
+            verdicts[href] = verdict
+        else:
+            self.by_place[place, href] = verdict
+        return verdict
+
+    def _quick_target(self, folder: str, written: str) -> Target | None:
+        """resolve_link's answer for the commonest addresses, without its general URL parsing; else None.
+
+        Those are a plain path (no '.' or '..' but leading '../', no '?', ';' or '%'), relative or
+        after the base URL, with a plain #fragment: joining them is putting strings together.
+        """
+        if not self.quick or not written or written[0] in "#?":
+            return None  # an odd base URL, or an address resolved against the page, not its folder
+        relative = not written.startswith(self.base_url)
+        plain = _PLAIN_ADDRESS.fullmatch(written if relative else written[len(self.base_url):])
+        if plain is None:
+            return None
+        climbs = len(plain.group(1)) // 3
+        if climbs > (folder.count("/") if relative else 0):
+            return None  # out of the site; or '..' in a whole address, which stays as written
+        start = folder if relative else ""
+        for _ in range(climbs):
+            start = start[: start.rstrip("/").rfind("/") + 1]
+        return Target(start + plain.group(2), plain.group(3) or "")
+
+    def _describe(self, link: Link) -> BrokenLink:
+        """A broken link, with what is wrong, in the words of the check of one link."""
+        target = resolve_link(link.page, link.href, self.base_url)
+        problem = target and _problem(link.page, link.href, target, self.files, self.pages, self.base_url)
+        assert problem, link
+        return BrokenLink(link, *problem)
 
 
 def _problem(
-    link: Link, target: Target, files: Collection[str], pages: dict[str, tuple[list[Link], set[str]]],
-    base_url: str,
+    page: str, href: str, target: Target, files: Collection[str], pages: dict[str, PageScan], base_url: str,
 ) -> tuple[str, str] | None:
     if target.outside:
         return (f"it leads to {target.path}, outside the site at {base_url}",
                 "link within the site with a relative address")
-    if link.page == "404.html" and not re.match(r"^([A-Za-z][A-Za-z0-9+.-]*:|/|#)", link.href.strip()):
+    if page == "404.html" and not re.match(r"^([A-Za-z][A-Za-z0-9+.-]*:|/|#)", href.strip()):
         return ("the 404 page is served at any address, so a relative link from it goes astray",
                 "start the link with the base path: use site.base_path in templates/404.html")
     path = existing_file(target.path, files)
@@ -276,8 +296,8 @@ def _problem(
         if target.fragment not in ids:
             close = difflib.get_close_matches(target.fragment, sorted(ids), n=1)
             hint = f"did you mean '#{close[0]}'?" if close else "link to the id of a heading on that page"
-            page = "this page" if path == link.page else path
-            return f"{page} has no element with id '{target.fragment}'", hint
+            where = "this page" if path == page else path
+            return f"{where} has no element with id '{target.fragment}'", hint
     return None
 
 
@@ -288,74 +308,3 @@ def existing_file(path: str, files: Collection[str]) -> str | None:
     if path in files:
         return path
     return path + "/index.html" if path + "/index.html" in files else None
-
-
-def report_broken_links(
-    report: LinkReport, diagnostics: Diagnostics, *, base_url: str, site_folder: Path,
-    content_files: dict[str, Path], templates: Path,
-) -> None:
-    """One error per broken link, at the content file or template that wrote it where we can tell.
-
-    A link written once (in base.html, or in a register's Markdown) but broken on many pages
-    is one error that names the pages, not one per page.
-    """
-    base_url = normalise_base_url(base_url)
-    grouped: dict[tuple[Path, tuple[int, int], str, str, str], list[str]] = {}
-    for broken in report.broken:
-        link = broken.link
-        origin = (_written_in_content(link, base_url, content_files)
-                  or _written_in_template(link, templates, base_url))
-        if origin is None:
-            diagnostics.error(site_folder / link.page, (link.line, link.column),
-                              f"broken link '{link.href}': {broken.reason}",
-                              f"{broken.hint or 'fix the link in the template that writes it'}. The line"
-                              " and column are in the page as built, which was not written")
-            continue
-        key = (origin[0], origin[1], origin[2], broken.reason, broken.hint)
-        grouped.setdefault(key, []).append(link.page)
-    for (path, position, written, reason, hint), pages in grouped.items():
-        shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
-        diagnostics.error(path, position, f"broken link '{written}' on {shown}: {reason}", hint)
-
-
-def _written_in_content(
-    link: Link, base_url: str, content_files: dict[str, Path]
-) -> tuple[Path, tuple[int, int], str] | None:
-    """The first Markdown link in the content (label -> file) that leads where the broken link does."""
-    wanted = resolve_link(link.page, link.href, base_url)
-    own = content_files.get(f"notice:{link.page.removesuffix('/index.html')}")
-    found: list[tuple[Path, tuple[int, int], str]] = []
-    for path in sorted(set(content_files.values())):
-        try:
-            lines = path.read_text("utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue
-        for number, line in enumerate(lines, start=1):
-            for written in markdown.link_targets(line):
-                notice = markdown.NOTICE_LINK.match(written)
-                target = (Target(f"{notice.group(1)}/", unquote((notice.group(2) or "#")[1:])) if notice
-                          else resolve_link(link.page, written, base_url))
-                if target == wanted:
-                    found.append((path, (number, line.find(written) + 1), written))
-    # When the page is a notice's own page, a link in that notice's file is the likeliest author.
-    found.sort(key=lambda item: item[0] != own)
-    return found[0] if found else None
-
-
-def _written_in_template(
-    link: Link, templates: Path, base_url: str
-) -> tuple[Path, tuple[int, int], str] | None:
-    """A template line that holds this href literally (after any `{{ root }}`), if exactly one does."""
-    tail = link.href.strip().removeprefix(urlsplit(base_url).path)
-    tail = re.sub(r"^(\.\./)+", "", tail)
-    if not tail or tail.startswith("/") or "{" in tail:
-        return None
-    pattern = re.compile(r"""(?:href|src)=["']((?:\{\{[^}]*\}\})?""" + re.escape(tail) + r""")["']""")
-    matches = []
-    for path in sorted(templates.rglob("*")):
-        if path.suffix not in (".html", ".xml"):
-            continue
-        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-            for match in pattern.finditer(line):
-                matches.append((path, (number, match.start(1) + 1), match.group(1)))
-    return matches[0] if len(matches) == 1 else None

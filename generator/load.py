@@ -9,7 +9,6 @@ value and refusing what would lose or hide the editor's words.
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics
+from .quickyaml import quick_values
 
 Location = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -37,15 +37,16 @@ class SourceFile:
     """One content file's values, with the position of every value and every key.
 
     The positions take more memory than the values (about 130 KB for a notice) and a clean file
-    never needs them: loaded with `positions=False`, the file keeps only its bytes, compressed, and
-    its positions are read again from them when one is asked for (for a warning, say).
+    never needs them: loaded with `positions=False`, the file is read again when a position is
+    asked for (for a warning, say). Should it have changed since, the positions are those of what
+    the editor now sees, and the preview rebuilds anyway.
     """
 
     path: Path
     data: Any = None
     values: dict[Location, Position] = field(default_factory=dict)
     keys: dict[Location, Position] = field(default_factory=dict)
-    _packed: bytes | None = field(default=None, repr=False)
+    _read_again: bool = field(default=False, repr=False)
 
     def position(self, location: Location) -> Position:
         """Where `location` was written, or its nearest written parent (for a missing key)."""
@@ -62,11 +63,11 @@ class SourceFile:
         return self._maps()[1].get(tuple(location)) or self.position(location)
 
     def _maps(self) -> tuple[dict[Location, Position], dict[Location, Position]]:
-        if self._packed is None:
+        if not self._read_again:
             return self.values, self.keys
         global _reloaded
         if _reloaded is None or _reloaded[0] is not self:  # only the last file's are kept, to bound memory
-            again = load_yaml(self.path, Diagnostics(self.path.parent), zlib.decompress(self._packed))
+            again = load_yaml(self.path, Diagnostics(self.path.parent))
             _reloaded = (self, again.values if again else {}, again.keys if again else {})
         return _reloaded[1], _reloaded[2]
 
@@ -84,8 +85,9 @@ def load_yaml(
     """Read one YAML file whose top level must be a mapping; report problems, never raise.
 
     `raw` is the file's bytes when the caller has read them already. With `positions=False` the
-    positions are not recorded (a third of the time, and most of the memory, of a clean file):
-    the file's bytes are kept compressed and read again when a position is asked for.
+    positions are not recorded (most of the time, and most of the memory, of a clean file): the
+    values are read the quick way (quickyaml.py), and the file is read again when a position is
+    asked for.
     """
     source = SourceFile(path)
     try:
@@ -107,6 +109,12 @@ def load_yaml(
                           "YAML indents with spaces only: replace the tab with spaces")
     if tabs:
         return None
+    if not positions:  # libyaml's parser keeps its own stack: no nesting can crash it (unlike composing)
+        data = quick_values(text, MAX_NODES, MAX_DEPTH)
+        if isinstance(data, dict):
+            source.data = data
+            source._read_again = True
+            return source
     loader = _Loader if _nesting_bound(text) <= SAFE_NESTING else yaml.SafeLoader
     try:
         node = yaml.compose(text, Loader=loader)
@@ -141,7 +149,7 @@ def load_yaml(
             quick.ok = False
         if quick.ok:
             source.data = data
-            source._packed = zlib.compress(raw, 1)
+            source._read_again = True
             return source
         # A problem: build again, recording positions, to report it where it was written.
     builder = _Builder(source, diagnostics)

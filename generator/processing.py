@@ -8,9 +8,8 @@ retention. It opens in a spreadsheet, so no cell may start a formula (CSV inject
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .resolve import Notice, Site
 from .schema import DataTier, LawfulBasis, ServiceNotice
@@ -30,66 +29,117 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(value: str) -> str:
     """One line of text that a spreadsheet shows as text: whitespace runs become one space, and a
     cell that would start a formula gets a leading apostrophe."""
-    text = " ".join(value.split())
+    text = _one_line(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def processing_rows(site: Site) -> list[dict[str, str]]:
-    """The register's rows, in the site's notice order then tier order (main notice: none)."""
-    rows = []
-    for notice in site.service_notices:
-        content = notice.content
-        assert isinstance(content, ServiceNotice)
-        for tier in content.information_collected.tiers:
-            rows.append(_row(site, notice, content, tier))
-    return rows
+def list_cell(values: Iterable[str]) -> str:
+    """A cell that lists values, joined by SEPARATOR, each made one line: safe for a spreadsheet."""
+    return _listed([_one_line(value) for value in values])
 
 
-def _row(site: Site, notice: Notice, content: ServiceNotice, tier: DataTier) -> dict[str, str]:
-    return {
-        "notice": notice.slug,
-        "notice_title": notice.title,
-        "notice_url": f"{site.config.base_url}{notice.slug}/",
-        "version": content.version,
-        "last_updated": content.last_updated.isoformat(),
-        "tier": tier.id,
-        "tier_title": tier.title or "",
-        "data_categories": _joined(item.name for item in tier.items),
-        "special_category_data": _joined(item.name for item in tier.items if item.special_category),
-        "criminal_offence_data": _joined(item.name for item in tier.items if item.criminal_offence),
-        "purposes": _joined(content.purposes.items),
-        "article_6_lawful_bases": _bases(notice.article_6),
-        "article_9_conditions": _bases(notice.article_9),
-        "schedule_1_conditions": _bases(notice.schedule_1),
-        "criminal_offence_bases": _bases(notice.criminal_offence),
-        "lawful_basis_ids": " ".join(basis.id for basis in notice.lawful_bases),
-        "recipients": _joined(r.organisation.name for r in notice.recipients),
-        "sources": _joined(f"{s.data} (from {s.organisation.name})" for s in notice.sources),
-        "retention": _retention(content, tier),
-        "transfers": content.transfers.text,
-    }
+def _one_line(value: str) -> str:
+    """The value with each run of whitespace made one space, and none at either end."""
+    if value.isprintable() and "  " not in value and value.strip() == value:
+        return value  # most values are one line already: a quick look is cheaper than splitting them
+    return " ".join(value.split())
 
 
-def _joined(values: Iterable[str]) -> str:
-    return SEPARATOR.join(" ".join(value.split()) for value in values)
-
-
-def _bases(bases: Iterable[LawfulBasis]) -> str:
-    return _joined(f"{basis.article} ({basis.title})" for basis in bases)
-
-
-def _retention(content: ServiceNotice, tier: DataTier) -> str:
-    """The periods written for this tier, else those written for no tier in particular."""
-    periods = content.retention or []
-    own = [p for p in periods if p.tier == tier.id] or [p for p in periods if p.tier is None]
-    return _joined(f"{p.title}: {p.period}" for p in own)
+def _listed(lines: list[str]) -> str:
+    """What safe_cell makes of lines (each one line already) joined by SEPARATOR, without going over
+    the long cell again: the only whitespace left to tidy is the space a last, empty, line leaves."""
+    text = SEPARATOR.join(lines).rstrip(" ")
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def processing_csv(site: Site) -> bytes:
     """The whole file: a header row, then one row per notice and tier; UTF-8, CRLF line ends (RFC 4180)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    for row in processing_rows(site):
-        writer.writerow({column: safe_cell(value) for column, value in row.items()})
-    return buffer.getvalue().encode("utf-8")
+    register = _RegisterNames(
+        bases={basis.id: _one_line(f"{basis.article} ({basis.title})") for basis in site.lawful_bases},
+        organisations={organisation.id: _one_line(organisation.name) for organisation in site.organisations})
+    lines = [csv_line(COLUMNS)]
+    for notice in site.service_notices:
+        content = notice.content
+        assert isinstance(content, ServiceNotice)
+        # Most cells are the same on every tier's row of a notice: made (and quoted) once per notice.
+        shared = _notice_cells(site, notice, content, register)
+        retention = _retention_by_tier(content)
+        for tier in content.information_collected.tiers:
+            row = {**shared, **_tier_cells(tier), "retention": retention.get(tier.id, retention[None])}
+            lines.append(",".join(map(row.__getitem__, COLUMNS)) + "\r\n")
+    return "".join(lines).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class _RegisterNames:
+    """How each lawful basis and organisation reads in a cell, by id: the same on every notice."""
+
+    bases: dict[str, str]
+    organisations: dict[str, str]
+
+
+def _notice_cells(
+    site: Site, notice: Notice, content: ServiceNotice, register: _RegisterNames
+) -> dict[str, str]:
+    """The cells that say the same on every row of a notice, as CSV fields."""
+    def bases(chosen: tuple[LawfulBasis, ...]) -> str:
+        return _listed([register.bases[basis.id] for basis in chosen])
+
+    cells = {
+        "notice": safe_cell(notice.slug),
+        "notice_title": safe_cell(notice.title),
+        "notice_url": safe_cell(f"{site.config.base_url}{notice.slug}/"),
+        "version": safe_cell(content.version),
+        "last_updated": safe_cell(content.last_updated.isoformat()),
+        "purposes": list_cell(content.purposes.items),
+        "article_6_lawful_bases": bases(notice.article_6),
+        "article_9_conditions": bases(notice.article_9),
+        "schedule_1_conditions": bases(notice.schedule_1),
+        "criminal_offence_bases": bases(notice.criminal_offence),
+        "lawful_basis_ids": safe_cell(" ".join(basis.id for basis in notice.lawful_bases)),
+        "recipients": _listed([register.organisations[r.organisation.id] for r in notice.recipients]),
+        "sources": list_cell(f"{s.data} (from {s.organisation.name})" for s in notice.sources),
+        "transfers": safe_cell(content.transfers.text),
+    }
+    return {column: csv_field(cell) for column, cell in cells.items()}
+
+
+def _tier_cells(tier: DataTier) -> dict[str, str]:
+    """The cells of one tier of data, as CSV fields."""
+    names, special, criminal = [], [], []
+    for item in tier.items:
+        name = _one_line(item.name)
+        names.append(name)
+        if item.special_category:
+            special.append(name)
+        if item.criminal_offence:
+            criminal.append(name)
+    cells = {"tier": safe_cell(tier.id), "tier_title": safe_cell(tier.title or ""),
+             "data_categories": _listed(names), "special_category_data": _listed(special),
+             "criminal_offence_data": _listed(criminal)}
+    return {column: csv_field(cell) for column, cell in cells.items()}
+
+
+def _retention_by_tier(content: ServiceNotice) -> dict[str | None, str]:
+    """Each tier's retention cell, by tier id: the periods written for that tier; under None, those
+    written for no tier in particular, which a tier with none of its own shows."""
+    lines: dict[str | None, list[str]] = {None: []}
+    for period in content.retention or []:
+        lines.setdefault(period.tier, []).append(_one_line(f"{period.title}: {period.period}"))
+    return {tier: csv_field(_listed(periods)) for tier, periods in lines.items()}
+
+
+def csv_line(cells: Iterable[str]) -> str:
+    """One CSV record and its CRLF, quoted as Python's csv module quotes (QUOTE_MINIMAL, Excel dialect)."""
+    return ",".join([csv_field(cell) for cell in cells]) + "\r\n"
+
+
+def csv_field(cell: str) -> str:
+    """A cell as CSV: quoted, with its quotes doubled, when it holds a comma, a quote or a line end.
+
+    By hand, not with the csv module: its writer copies a cell one character at a time, which was
+    most of the time this file took. tests/test_export.py checks the two agree.
+    """
+    if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        return '"' + cell.replace('"', '""') + '"'
+    return cell

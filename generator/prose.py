@@ -24,31 +24,46 @@ SAFE_LINKS_HINT = ("only https:, http:, mailto: and tel: links are kept, and not
                    " notice: fix the address or remove the link")
 
 
-def check_markdown(
-    source: SourceFile, model: type[BaseModel], slugs: set[str] | None, diagnostics: Diagnostics
-) -> None:
-    """Links the page would drop (a warning) and `notice:` links to no notice (an error).
+NoticeLink = tuple[Location, str]
+"""A `notice:` link and the field it is written in."""
 
-    `slugs` is None when some notice could not be read, so `notice:` links are not checked.
+
+def check_markdown(source: SourceFile, model: type[BaseModel], diagnostics: Diagnostics) -> list[NoticeLink]:
+    """Warn of links the page would drop and HTML it will show as text; return the `notice:` links.
+
+    Whether a `notice:` link leads anywhere depends on every other notice, so it is checked once
+    all are read (`check_notice_links`), and this check of one file can run in any worker.
     """
+    notice_links: list[NoticeLink] = []
     for location, text in markdown_fields(model, source.data, ()):
         found = markdown.inspect(text)
-        broken_notice_links = [href for href in found.notice_links
-                               if slugs is not None and _notice_link_problem(href, slugs)]
-        if not (found.unsafe_links or broken_notice_links or found.html):
+        notice_links += [(location, href) for href in found.notice_links]
+        if not (found.unsafe_links or found.html):
             continue  # nothing to report: no need for the position, which may be read again (load.py)
         where = source.position(location)
         for href in found.unsafe_links:
             shown = href if len(href) < 60 else href[:57] + "..."
             diagnostics.warning(source.path, where, f"the link to '{shown}' is not safe and will be removed"
                                 " from the page", SAFE_LINKS_HINT, rule="markdown-link")
-        for href in broken_notice_links:
-            assert slugs is not None
-            _check_notice_link(source, where, href, slugs, diagnostics)
         if found.html:
             diagnostics.warning(source.path, where, f"HTML is not allowed in Markdown: {found.html[0]!r}"
                                 " will be shown as text", "use Markdown instead, such as **bold** or"
                                 " [words](https://...)", rule="markdown-html")
+    return notice_links
+
+
+def check_notice_links(
+    source: SourceFile, links: list[NoticeLink], slugs: set[str] | None, diagnostics: Diagnostics
+) -> None:
+    """A `notice:` link to no notice is an error, with "did you mean".
+
+    `slugs` is None when some notice could not be read, so `notice:` links are not checked.
+    """
+    if slugs is None:
+        return
+    for location, href in links:
+        if _notice_link_problem(href, slugs):
+            _check_notice_link(source, source.position(location), href, slugs, diagnostics)
 
 
 def _notice_link_problem(href: str, slugs: set[str]) -> bool:

@@ -8,23 +8,23 @@ the site, in a fixed order, so the writer and the tests see exactly what will be
 
 from __future__ import annotations
 
-import datetime
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from markupsafe import Markup
 
-from . import export, history, incremental, jsonld, markdown, parallel, processing
+from . import export, history, incremental, parallel, processing
 from .diagnostics import Diagnostic, Diagnostics
-from .resolve import Notice, Site
+from .environment import create_environment
+from .resolve import Site
 
 if TYPE_CHECKING:
-    from .links import PageScan
+    from .linkscan import PageScan
+    from .write import Staging
 
 ASSETS = ("assets/style.css",)
 
@@ -42,32 +42,6 @@ class Page:
     def url_path(self) -> str:
         """The page's address relative to the site root ('' for the home page)."""
         return self.path.removesuffix("index.html")
-
-
-def create_environment(templates: Path) -> jinja2.Environment:
-    """One Jinja2 environment for the build; templates are compiled once and cached."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=jinja2.select_autoescape(("html", "xml")),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        auto_reload=False,
-        extensions=["jinja2.ext.do"],
-    )
-    env.filters["long_date"] = long_date
-    env.globals["notice_sections"] = notice_sections
-    env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
-    env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
-    return env
-
-
-def long_date(value: datetime.date) -> str:
-    """'21 November 2026': the form GOV.UK uses, the same in every locale."""
-    months = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 def plan_pages(site: Site) -> list[Page]:
@@ -96,6 +70,8 @@ class Rendered:
     scans: dict[str, PageScan] = field(default_factory=dict)
     hashes: dict[str, str] = field(default_factory=dict)
     """Each notice's content hash, for notices.json."""
+    written: list[str] = field(default_factory=list)
+    """With an `output`, the files the job wrote there itself (not kept in `files`)."""
     read_other_notices: bool = False
     """Whether the page read the list of notices (so it changes when any notice does)."""
 
@@ -103,16 +79,19 @@ class Rendered:
 def render_site(
     site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None, *,
     scans: dict[str, PageScan] | None = None, workers: int | None = None, memo: dict[str, Any] | None = None,
-    sink: Callable[[str, bytes], None] | None = None,
-) -> dict[str, bytes]:
+    output: Staging | None = None,
+) -> Mapping[str, bytes]:
     """Render every page, the sitemap, the data files and the assets; template errors become diagnostics.
 
     Pages render in parallel when there are many (see generator/parallel.py), with the same bytes
     as in one process. When `scans` is given, each page's links and ids are read as it is made,
     for the link check. The preview passes its own `env` (with auto_reload) to reuse compiled
     templates between builds, and its `memo`, where each service notice's page is kept with what
-    it was made from (see incremental.py). With a `sink`, each file goes to it as soon as it is made
-    and is not kept (nor returned): a big site never sits in memory whole; `scans` then gets every
+    it was made from (see incremental.py).
+
+    With an `output` (the staging folder), each job writes its own files there as it makes them, in
+    whichever worker it runs, and hands back only their names, its problems and its links: a big
+    site never sits in memory whole, nor passes from process to process; `scans` then gets every
     HTML and XML file's links, for the link check.
     """
     env = env or create_environment(templates)
@@ -126,17 +105,27 @@ def render_site(
     jobs["sitemap.xml"] = renderer.sitemap
     jobs[export.FEED_FILE] = renderer.feed
     jobs[export.REGISTER_FILE] = renderer.register
+    deferred = incremental.deferrable(memo) if memo is not None else {}
+    later = {name: partial(_made_when_asked, jobs.pop(name), name) for name in deferred}
     # The cross-notice pages grow with the site: handed out first, so no worker is left with them at the end.
     order = sorted(jobs, key=_job_order)
-    results = parallel.each([jobs[name] for name in order], workers=workers)
-    if sink is not None:
+    if output is not None:
         assert memo is None, "the preview keeps its pages in memory"
-        return _stream(site, pages, order, results, diagnostics, templates, sink, scans)
+        writing = [partial(_write_out, jobs[name], output, scans is not None) for name in order]
+        written = parallel.each(writing, workers=workers)
+        return _stream(site, pages, order, written, diagnostics, templates, output, scans)
+    results = parallel.each([jobs[name] for name in order], workers=workers)
     done.update(zip(order, results, strict=True))
     if memo is not None:
         incremental.remember_pages(memo, pages, done)
+        incremental.remember_ids(memo, {name: done[name].scans.get(name, ([], set()))[1]
+                                        for name in incremental.MADE_WHEN_ASKED if name in done})
     made = Rendered()
     for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
+        if name in later:
+            if name.endswith(".html"):  # its ids, for the links to it; see incremental.deferrable
+                made.scans[name] = ([], deferred[name])
+            continue
         made.files.update(done[name].files)
         made.problems += done[name].problems
         made.scans.update(done[name].scans)
@@ -144,24 +133,45 @@ def render_site(
     diagnostics.items += made.problems
     if scans is not None:
         scans.update(made.scans)
-    return _in_site_order(site, pages, made, templates)
+    files = _in_site_order(site, pages, made, templates)
+    return incremental.LazyFiles(files, later) if memo is not None else files
+
+
+def _made_when_asked(job: Callable[[], Rendered], name: str) -> bytes:
+    """A file the preview made only when asked for (see incremental.MADE_WHEN_ASKED)."""
+    made = job()
+    if name in made.files:
+        return made.files[name]
+    problems = "\n".join(f"{problem.path}:{problem.line}: {problem.message}" for problem in made.problems)
+    return f"This page could not be made:\n{problems}\n".encode()
+
+
+def _write_out(job: Callable[[], Rendered], output: Staging, scan: bool) -> Rendered:
+    """Run `job`, write its files to `output` in this (worker) process, and keep only what the
+    parent needs: the names, the problems, each HTML or XML file's links (when `scan`), the hashes."""
+    from .linkscan import scan_file
+
+    made = job()
+    for path, body in made.files.items():
+        output.write(path, body)
+        if scan and path not in made.scans:
+            found = scan_file(path, body)
+            if found is not None:
+                made.scans[path] = found
+    made.written, made.files = list(made.files), {}
+    return made
 
 
 def _stream(
     site: Site, pages: list[Page], order: list[str], results: Iterator[Rendered], diagnostics: Diagnostics,
-    templates: Path, sink: Callable[[str, bytes], None], scans: dict[str, PageScan] | None,
+    templates: Path, output: Staging, scans: dict[str, PageScan] | None,
 ) -> dict[str, bytes]:
-    """Hand each file to `sink` as it comes; keep only problems, link scans and content hashes."""
-    from .links import compact, scan_file
+    """Record each job's files as it comes; keep only problems, link scans and content hashes."""
+    from .linkscan import compact
 
     kept: dict[str, Rendered] = {}
     for name, made in zip(order, results, strict=True):
-        for path, body in made.files.items():
-            sink(path, body)
-            if scans is not None and path not in made.scans:
-                scan = scan_file(path, body)
-                if scan is not None:
-                    made.scans[path] = scan
+        output.record(made.written)
         made.scans = {path: compact(scan) for path, scan in made.scans.items()}
         kept[name] = Rendered(problems=made.problems, scans=made.scans, hashes=made.hashes)
     hashes: dict[str, str] = {}
@@ -172,9 +182,9 @@ def _stream(
                 scans.update(kept[name].scans)
             hashes.update(kept[name].hashes)
     for path, body in export.index_files(site, hashes).items():
-        sink(path, body)
+        output.add(path, body)
     for asset in ASSETS:
-        sink(asset, (templates / asset).read_bytes())
+        output.add(asset, (templates / asset).read_bytes())
     return {}
 
 
@@ -190,7 +200,8 @@ def _in_site_order(site: Site, pages: list[Page], made: Rendered, templates: Pat
         files["sitemap.xml"] = made.files["sitemap.xml"]
     notice_files = {n.slug: made.files[f"{n.slug}/{export.NOTICE_FILE}"] for n in site.notices}
     files.update(export.data_files(site, notice_files, made.hashes))
-    files[export.REGISTER_FILE] = made.files[export.REGISTER_FILE]
+    if export.REGISTER_FILE in made.files:  # the preview may make it later
+        files[export.REGISTER_FILE] = made.files[export.REGISTER_FILE]
     if export.FEED_FILE in made.files:
         files[export.FEED_FILE] = made.files[export.FEED_FILE]
     for asset in ASSETS:
@@ -222,12 +233,12 @@ class PageRenderer:
         root = self.site.base_path if page.path == "404.html" else "../" * page.depth
         site = incremental.WatchedSite(self.site) if self.watch else self.site
         html = _render(self.env, page.template, diagnostics, self.templates, site=site, page=page,
-                       root=root, md=_markdown_filters(root), pages=self.pages, **page.values)
+                       root=root, pages=self.pages, **page.values)
         made.read_other_notices = isinstance(site, incremental.WatchedSite) and site.read_other_notices
         if html is not None:
             made.files[page.path] = html.encode("utf-8")
             if self.scan:
-                from .links import scan_page
+                from .linkscan import scan_page
 
                 made.scans[page.path] = scan_page(page.path, html)
         notice = page.values.get("notice")
@@ -257,16 +268,6 @@ class PageRenderer:
         return Rendered({export.REGISTER_FILE: processing.processing_csv(self.site)})
 
 
-def _markdown_filters(root: str) -> dict[str, Callable[[str | None], Markup]]:
-    def block(text: str | None) -> Markup:
-        return Markup(markdown.render_block(text or "", root))
-
-    def inline(text: str | None) -> Markup:
-        return Markup(markdown.render_inline(text or "", root))
-
-    return {"block": block, "inline": inline}
-
-
 def _render(
     env: jinja2.Environment, name: str, diagnostics: Diagnostics, templates: Path, **values: Any
 ) -> str | None:
@@ -294,21 +295,3 @@ def _template_frame(exc: BaseException, templates: Path, name: str) -> tuple[Pat
         if candidate.suffix in (".html", ".xml") and templates in candidate.parents:
             return candidate, frame.lineno or 1
     return templates / name, 1
-
-
-def notice_sections(notice: Notice) -> list[tuple[str, str]]:
-    """(id, heading) of each section of a service notice, in the fixed order of every notice."""
-    return [
-        ("information-we-collect", "What information do we collect?"),
-        ("sources", "Where do we get this information from?"),
-        ("who-uses-it", "Who uses this information?"),
-        ("purposes", "What do we use it for?"),
-        ("why", "Why do we use this information?"),
-        ("lawful-basis", "What authority does the Trust have to collect and use this information?"),
-        ("sharing", "Who are we likely to share this information with?"),
-        ("security", "How do we keep this information secure?"),
-        ("automated-decisions", "When computers make any decisions about you"),
-        ("transfers", "When your data gets sent to other countries"),
-        ("retention", "How long do we keep this information?"),
-        ("rights", "What are your rights?"),
-    ]

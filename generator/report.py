@@ -71,7 +71,7 @@ def compliance_json(items: list[Diagnostic], report: ComplianceReport | None) ->
 
 def render_report(report: ComplianceReport, site: Site, findings: list[Diagnostic], templates: Path) -> str:
     """The staff report page, from templates/report/compliance.html."""
-    from .render import create_environment, long_date
+    from .environment import create_environment, long_date
 
     env = create_environment(templates)
     by_path: dict[str, list[Diagnostic]] = {}

@@ -19,7 +19,9 @@ import signal
 import socket
 import sys
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import watchfiles
@@ -30,8 +32,9 @@ from tornado.websocket import WebSocketClosedError
 
 from .build import BuildMemo, run_pipeline
 from .diagnostics import Diagnostic, Severity, format_diagnostics
+from .environment import create_environment
+from .incremental import LazyFiles
 from .preview_page import error_page, inject_reload_script
-from .render import create_environment
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 QUIET_MS = 50  # a save is complete once the files have been still this long: one rebuild per burst
@@ -43,7 +46,7 @@ WATCHED = ("content", "templates")  # templates/ holds the stylesheet (templates
 class Snapshot:
     """One build as served: every file (HTML already carrying the reload script) and its problems."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: Mapping[str, bytes] = field(default_factory=dict)
     problems: tuple[Diagnostic, ...] = ()
 
     @property
@@ -87,8 +90,12 @@ class Preview:
             self.snapshot = Snapshot({}, problems)
             print(f"The browser shows these errors{cause} until they are fixed.", file=sys.stderr, flush=True)
         else:
-            files = {name: self._for_preview(name, body) for name, body in result.files.items()}
-            self.served = {name: (result.files[name], files[name]) for name in files}
+            built = result.files
+            made = {name: None for name in built if not isinstance(built, LazyFiles) or built.ready(name)}
+            files = LazyFiles({name: self._for_preview(name, built[name]) for name in made},
+                              {name: partial(self._for_preview_later, built, name) for name in built
+                               if name not in made})
+            self.served = {name: (built[name], files[name]) for name in made}
             self.snapshot = Snapshot(files, problems)
             print(f"Built {result.pages} pages in {result.seconds:.2f} s{cause}.", flush=True)
         return self.snapshot
@@ -102,6 +109,9 @@ class Preview:
             count = "1 warning" if len(problems) == 1 else f"{len(problems)} warnings"
             print(f"{count}, the same as before (`notices check` lists them).",
                   file=sys.stderr, flush=True)
+
+    def _for_preview_later(self, built: Mapping[str, bytes], name: str) -> bytes:
+        return self._for_preview(name, built[name])  # made now: see incremental.MADE_WHEN_ASKED
 
     def _for_preview(self, name: str, body: bytes) -> bytes:
         if not name.endswith(".html"):

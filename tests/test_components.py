@@ -7,14 +7,17 @@ queries the HTML for what a screen reader or a keyboard user depends on.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
 from conftest import PROJECT, notices
+from markupsafe import escape
 
-from generator.render import create_environment
+from generator.build import BuildMemo, run_pipeline
+from generator.environment import create_environment
 from generator.schema import Contact, LawfulBasis, Organisation
 
 
@@ -123,3 +126,69 @@ def test_accessibility_statement_changes_with_site_yaml(project: Path) -> None:
     assert page.find("a", href="#non-accessible-content") is not None  # "How accessible" points to the list
     tested = page.find("time", datetime="2027-03-04")
     assert tested is not None and tested.get_text() == "4 March 2027"
+
+
+# --- Fragments made once (generator/fragments.py) ------------------------------------------------
+
+
+def test_a_cached_component_gives_what_the_component_gives_for_the_entry_given() -> None:
+    council = Organisation(id="council", name="City Council", website="https://council.example.org/")
+    renamed = council.model_copy(update={"name": "Bradford Council"})  # as an edit to the register makes
+    env = create_environment(PROJECT / "templates")
+    both = env.from_string('{% import "components/macros.html" as c %}'
+                           "{{ cached(c.organisation_name, org) }}|{{ c.organisation_name(org) }}")
+    for organisation in (council, renamed, council, renamed):
+        cached, made = both.render(org=organisation).split("|")
+        assert cached == made
+    assert ">Bradford Council</a>" in both.render(org=renamed)
+
+
+def test_a_block_wrapped_in_a_component_is_what_the_call_block_makes() -> None:
+    env = create_environment(PROJECT / "templates")
+    page = env.from_string(
+        '{% import "components/macros.html" as c %}'
+        '{% macro twice() %}{{ caller() }}|{{ caller() | upper }}{% endmacro %}'
+        '{% call c.section(id, heading) %}<p>{{ body }}</p>{% endcall %}'
+        '{% filter wrapped_in(c.section, id, heading) %}<p>{{ body }}</p>{% endfilter %}'
+        '{% call twice() %}{{ body }}{% endcall %}/{% filter wrapped_in(twice) %}{{ body }}{% endfilter %}')
+    for heading, body in [("Who we share with", "Body"), ("Who we share with", "Another"), ("Rights", "<x>")]:
+        made = page.render(id="sharing", heading=heading, body=body)
+        called, filtered, other = made.split("\n</section>\n")
+        assert filtered == called and f"<h2 id=\"sharing\">{heading}</h2>" in called
+        escaped = str(escape(body))
+        assert other == f"{escaped}|{escaped.upper()}/{escaped}|{escaped.upper()}"  # not a plain wrapper
+
+
+def test_the_preview_shows_an_edited_register_entry_and_component_at_once(project: Path) -> None:
+    """The preview keeps its template environment from save to save: no fragment may outlive a save."""
+    base = "http://127.0.0.1:8000/"
+    env = create_environment(project / "templates")
+    env.auto_reload = True  # as the preview has it
+    memo = BuildMemo()
+    run_pipeline(project, base_url=base, templates_env=env, memo=memo)
+    save(project / "content/definitions/organisations.yaml", "short_name: Health\n",
+         "short_name: NHS health\n")
+    save(project / "templates/components/macros.html", '<li class="lawful-basis">',
+         '<li class="lawful-basis lawful-basis-cited">')
+    after = run_pipeline(project, base_url=base, templates_env=env, memo=memo)
+    page = after.files["childrens-social-care/index.html"].decode("utf-8")
+    assert "<li>NHS health</li>" in page and '<li class="lawful-basis lawful-basis-cited">' in page
+    full = run_pipeline(project, base_url=base)
+    assert [name for name in full.files if after.files[name] != full.files[name]] == []
+
+
+def test_markdown_filters_make_notice_links_relative_to_the_page() -> None:
+    env = create_environment(PROJECT / "templates")
+    page = env.from_string("{{ text | markdown }}{{ text | markdown_inline }}")
+    html = page.render(text="See [our main notice](notice:privacy-notice#your-rights).", root="../")
+    assert html == ('<p>See <a href="../privacy-notice/#your-rights">our main notice</a>.</p>\n'
+                    'See <a href="../privacy-notice/#your-rights">our main notice</a>.')
+
+
+def save(path: Path, old: str, new: str) -> None:
+    """An editor's save: the text changed, and the file's time of change later than before."""
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    later = path.stat().st_mtime_ns + 10_000_000
+    os.utime(path, ns=(later, later))

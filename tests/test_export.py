@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import random
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -19,8 +20,10 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import PROJECT, notices
 
+from generator import export, jsonld
+from generator.build import run_pipeline
 from generator.links import existing_file, resolve_link
-from generator.processing import safe_cell
+from generator.processing import SEPARATOR, csv_line, list_cell, safe_cell
 
 BASE = yaml.safe_load((PROJECT / "content" / "site.yaml").read_text("utf-8"))["base_url"]
 DPV_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
@@ -131,6 +134,19 @@ def test_notice_data_follows_its_published_schema_and_the_schema_has_teeth(built
     assert list(jsonschema.Draft202012Validator(index_schema).iter_errors(index)) == []
 
 
+def test_notice_data_is_what_the_export_models_make_of_it() -> None:
+    """notice.json is built by hand for speed: it must be, byte for byte, what validating it against
+    the export models and writing those out gives (the models the published schema comes from)."""
+    site = run_pipeline(PROJECT, render=False).site
+    assert site is not None
+    for notice in site.notices:
+        data, _ = export.notice_data(site, notice)
+        exported = json.loads(data)
+        checked = export._NOTICE.validate_python(exported)
+        dumped = checked.model_dump(mode="json", by_alias=True, exclude_none=True)
+        assert export.to_json({"$schema": dumped.pop("$schema"), **dumped}) == data, notice.slug
+
+
 def test_the_index_lists_every_notice_with_addresses_versions_dates_and_hash(built_site: Path) -> None:
     index = json.loads((built_site / "notices.json").read_text("utf-8"))
     shipped = content_notices()
@@ -235,6 +251,15 @@ def test_json_ld_marks_special_category_and_criminal_offence_data(built_site: Pa
     assert types["characteristics"] == ["dpv:SpecialCategoryPersonalData"]
     assert types["outcomes for looked after children"] == [
         "dpv:SpecialCategoryPersonalData", "dpv:SensitivePersonalData", f"{BASE}lawful-bases/#article-10"]
+
+
+def test_json_ld_is_the_json_the_standard_library_writes() -> None:
+    site = run_pipeline(PROJECT, render=False).site
+    assert site is not None
+    for notice in site.notices:
+        text = json.dumps(jsonld.describe_notice(site, notice), ensure_ascii=False, separators=(",", ":"))
+        expected = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        assert str(jsonld.script_content(site, notice)) == expected, notice.slug
 
 
 def test_no_text_in_the_content_can_close_the_json_ld_script(project: Path) -> None:
@@ -379,6 +404,26 @@ def test_a_cell_that_would_start_a_formula_starts_with_an_apostrophe(value: str)
     assert safe_cell(value) == "'" + value
     assert safe_cell("  spaced\n out  ") == "spaced out"
     assert safe_cell("a = b") == "a = b"
+
+
+@pytest.mark.parametrize("cells", [
+    ["plain", "", "a, b", 'say "hi"', "line\nbreak", "carriage\rreturn", "both\r\n", ",", '"', " spaced "],
+    ["'=1+1", "x;y", "tab\there", "é ’ “quoted”", "\u2028", ""],
+])
+def test_register_lines_are_quoted_as_the_csv_module_quotes_them(cells: list[str]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    assert csv_line(cells) == buffer.getvalue()
+
+
+def test_a_list_cell_is_the_safe_cell_of_its_values_each_on_one_line() -> None:
+    rng = random.Random(7)
+    pieces = ["a", "word", " ", "  ", "\n", "\t", "\u00a0", "=", "-", "@", "+", ";", ""]
+    for _ in range(3_000):
+        values = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5)))
+                  for _ in range(rng.randint(0, 4))]
+        joined = SEPARATOR.join(" ".join(value.split()) for value in values)
+        assert list_cell(values) == safe_cell(joined), values
 
 
 def test_content_cannot_put_a_formula_in_the_register(project: Path) -> None:

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from generator import incremental
 from generator.build import BuildMemo, BuildResult, run_pipeline
 
 BASE = "http://127.0.0.1:8000/"  # the preview builds for the address it serves at
@@ -110,4 +111,37 @@ def test_a_renamed_notice_file_is_read_under_its_new_name(project: Path) -> None
     run_pipeline(project, base_url=BASE, memo=memo)
     shutil.move(project / SERVICE, project / "content/notices/early-help.yaml")
     after = run_pipeline(project, base_url=BASE, memo=memo)
+    assert_same_as_full_build(project, after)
+
+
+def test_the_pages_that_list_every_notice_in_full_are_made_when_asked_for(project: Path) -> None:
+    """After a notice edit the preview leaves the sharing page, the lawful bases page and
+    processing.csv until the browser asks; what it then makes is what a full build makes."""
+    memo = BuildMemo()
+    run_pipeline(project, base_url=BASE, memo=memo)
+    edit(project, SERVICE, "title: Prevention and Early Help", "title: Early Help First")
+    after = run_pipeline(project, base_url=BASE, memo=memo)
+    assert isinstance(after.files, incremental.LazyFiles)
+    waiting = [name for name in incremental.MADE_WHEN_ASKED if not after.files.ready(name)]
+    assert waiting == list(incremental.MADE_WHEN_ASKED)
+    assert b"Early Help First" in after.files["sharing/index.html"]  # made now, with the edit
+    assert after.files.ready("sharing/index.html")
+    assert_same_as_full_build(project, after)
+
+
+def test_a_link_to_a_lawful_basis_is_still_checked_while_its_page_waits(project: Path) -> None:
+    memo = BuildMemo()
+    run_pipeline(project, base_url=BASE, memo=memo)
+    edit(project, SERVICE, "title: Prevention and Early Help", "title: Early Help First")
+    edit(project, "templates/service-notice.html", "{% block content %}",
+         '{% block content %}<a href="{{ root }}lawful-bases/#no-such-basis">x</a>')
+    broken = run_pipeline(project, base_url=BASE, memo=memo)  # a template change: every page made
+    assert any("no-such-basis" in d.message for d in broken.diagnostics.errors)
+    edit(project, "templates/service-notice.html", '<a href="{{ root }}lawful-bases/#no-such-basis">x</a>',
+         '<a href="{{ root }}lawful-bases/#art6-1-e">x</a>')
+    run_pipeline(project, base_url=BASE, memo=memo)
+    edit(project, SERVICE, "title: Early Help First", "title: Early Help Second")
+    after = run_pipeline(project, base_url=BASE, memo=memo)  # a notice edit: the page waits, its ids stay
+    assert isinstance(after.files, incremental.LazyFiles) and not after.files.ready("lawful-bases/index.html")
+    assert not after.diagnostics.errors
     assert_same_as_full_build(project, after)

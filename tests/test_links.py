@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import html as html_module
+import pickle
+import random
+import re
 from pathlib import Path
 
 import pytest
 from conftest import notices
 
 from generator.links import check_links, normalise_base_url, resolve_link
+from generator.linkscan import compact, scan_file, scan_page
 
 BASE = "https://notices.example.org/privacy/"
 
@@ -46,6 +51,92 @@ def test_the_broken_link_is_reported_at_its_line_and_column_in_the_page() -> Non
     files = {"index.html": b'<!DOCTYPE html>\n<p>\n  <a class="x"\n     href="nope/">x</a>'}
     (broken,) = check_links(files, BASE).broken
     assert (broken.link.line, broken.link.column) == (4, 6)
+
+
+def test_positions_stay_right_far_down_a_page_and_with_several_links_on_a_line() -> None:
+    lines = ['<!DOCTYPE html>', '<a href="#a">x</a> <a id="a" href="#a">y</a>']
+    lines += [f'<p id="p{n}"><a href="#p{n}">ok</a></p>' for n in range(300)]
+    lines += ['<p>Two on one line: <a href="#p1">ok</a>, then <A class="x" HREF=\'#nope\'>bad</A></p>']
+    (broken,) = check_links({"index.html": "\n".join(lines).encode()}, BASE).broken
+    assert (broken.link.line, broken.link.column) == (len(lines), lines[-1].index("HREF") + 1)
+
+
+def test_links_are_read_however_the_tag_is_written() -> None:
+    body = """<a href="gone-1/">x</a> <a class='c' href='gone-2/' title="t">x</a> <a href=gone-3/>x</a>
+<A HREF="gone-4/">x</A> <img src="gone-5.png" alt="a > b"> <img alt='b' src=gone-6.png />
+<a href="gone-7/" id="here">x</a> <a href = "gone-8/">x</a> <link href="gone-9.css"/>
+<a href="gone-&#49;0/">x</a> <a href="#here">ok</a> <a name="named">x</a> <a href="#named">ok</a>
+<p name="not-an-id">x</p> <a href="#not-an-id">broken</a>
+<!-- <a href="commented-out/"> --> <script>var a = '<a href="in-a-script/">';</script>
+<a title='a "quoted" href="inside-a-value/"' data-href="not-a-link/">x</a>"""
+    hrefs = broken_hrefs({"index.html": page(body)})
+    assert hrefs == [("index.html", href) for href in [
+        "gone-1/", "gone-2/", "gone-3/", "gone-4/", "gone-5.png", "gone-6.png", "gone-7/", "gone-8/",
+        "gone-9.css", "gone-10/", "#not-an-id"]]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_quick_reading_of_a_page_agrees_with_reading_each_start_tag_in_turn(seed: int) -> None:
+    """The scan reads the usual tag in one step; on odd markup it must find what a plain reading does."""
+    pieces = ['<a href="x">', "<a href='y' id=z>", "<A HREF=Q class=k>", '<a name="n">', '<p name="m">',
+              '<img alt="a>b" src="t">', '<!-- <a href="c"> -->', "<!--", "-->", '<script src="j">',
+              "</script>", "<style>", '<a href = "6">', '<a href="7"/>', '<a title="<a href=9>">',
+              '<a"b c" href=10>', "<a href==12>", '<a href="&amp;13">', '<a \u0131d="15">',
+              '<a x="y"href="27">', "<a href>", '<a href="20"\n   id="21">',
+              "\n", " ", "text", '"', "'", ">", "<", "="]
+    rng = random.Random(seed)
+    for _ in range(400):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        links, ids = scan_page("p.html", html)
+        assert ([(link.line, link.column, link.href) for link in links], ids) == plain_reading(html), html
+
+
+def plain_reading(html: str) -> tuple[list[tuple[int, int, str]], set[str]]:
+    """Links and ids the slow, plain way: each start tag that may link, then each of its attributes."""
+    attributes = r"""((?:[^>"']|"[^"]*"|'[^']*')*)"""
+    tags = re.compile(rf"<!--.*?-->|<(script|style)\b{attributes}>.*?</\1\s*>"
+                      rf"|<([A-Za-z][^\s/>]*)(?=[^>]*?\s(?:id|name|href|src)\s*=){attributes}>",
+                      re.DOTALL | re.IGNORECASE)
+    attribute = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+    links, ids = [], set()
+    for tag in tags.finditer(html):
+        name, group = (tag.group(1), 2) if tag.group(1) else (tag.group(3), 4)
+        for found in attribute.finditer(tag.group(group) or ""):
+            value = next((v for v in found.group(2, 3, 4) if v is not None), None)
+            kind = found.group(1).lower()
+            if value is None or kind not in ("id", "name", "href", "src"):
+                continue
+            value = html_module.unescape(value)
+            if kind == "id" or (kind == "name" and name.lower() == "a"):
+                ids.add(value)
+            elif kind in ("href", "src"):
+                offset = tag.start(group) + found.start()
+                links.append((html.count("\n", 0, offset) + 1, offset - html.rfind("\n", 0, offset), value))
+    return links, ids
+
+
+def test_each_page_is_judged_from_its_own_folder_and_its_own_ids() -> None:
+    """The checker works an address out once for the pages it means the same on, and no further."""
+    files = {
+        "index.html": page('<a href="a/data.json">ok</a> <a href="b/data.json">gone</a>'),
+        "a/index.html": page('<a href="data.json">ok</a> <a href="../b/">ok</a> <h2 id="a">x</h2>'
+                             '<a href="#a">ok</a> <a href="#b">bad</a> <a href="../a/#a">ok</a>'),
+        "b/index.html": page('<a href="data.json">gone</a> <a href="../b/">ok</a> <h2 id="b">x</h2>'
+                             '<a href="#a">bad</a> <a href="#b">ok</a> <a href="../a/#a">ok</a>'),
+        "b/c/index.html": page('<a href="../b/">gone: b/b/</a> <a href="../../b/">ok</a>'
+                               '<a href="#a">bad</a>'),
+        "a/data.json": b"{}",
+    }
+    assert broken_hrefs(files) == [
+        ("a/index.html", "#b"), ("b/c/index.html", "../b/"), ("b/c/index.html", "#a"),
+        ("b/index.html", "data.json"), ("b/index.html", "#a"), ("index.html", "b/data.json")]
+
+
+def test_scans_pass_between_processes_unchanged() -> None:
+    files = {"index.html": page('<a href="#a">x</a>\n<h2 id="a">x</h2> <a href="nope/">x</a>')}
+    scans = {name: compact(pickle.loads(pickle.dumps(scan_file(name, body)))) for name, body in files.items()}
+    assert [(b.link.line, b.link.column, b.link.href) for b in check_links(list(files), BASE, scans).broken] \
+        == [(2, 22, "nope/")]
 
 
 def test_links_that_climb_above_the_base_path_are_broken() -> None:

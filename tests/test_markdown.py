@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
-from conftest import notices
+from conftest import PROJECT, notices
 
-from generator.markdown import inspect, is_safe_link, link_targets, render_block, render_inline
+from generator.markdown import (
+    _is_plain,
+    inspect,
+    is_safe_link,
+    link_targets,
+    parser,
+    render_block,
+    render_inline,
+)
 
 CSC = "content/notices/children-social-care.yaml"
 
@@ -103,3 +113,43 @@ def test_hostile_but_valid_content_builds_without_any_live_script(project: Path)
     shown = notice.get_text()
     assert "<script>alert('intro')</script>" in shown and "<script>alert('title')</script>" in shown
     assert "A very long paragraph. " * 4000 in shown
+
+
+# Plain prose skips the Markdown parser (see markdown._is_plain): the page must not be able to tell.
+PIECES = [*"abcXYZé019 ,.;:'’‘“”\"()?!/%£€–—+=@#-_*`\\&<>[]~|{}$^\t\r\x00²\u00a0\u2028\u3000\u0301",
+          "\n", "\n", "\n\n", " \n", "  ", "    ", "1. ", "2) ", "- ", "* ", "+ ", "> ", "# ", "***",
+          "---", "===", "```", "~~~", "[a](b)", "[x]: https://a.org", "<b>", "&amp;", "&copy", "e.g.", "word"]
+WORDY = [*"abcdef ,.'\"()?-", "\n", "\n\n", " \n", "word", "Word", "été", "2026", "£25"]
+
+
+def content_prose() -> list[str]:
+    """Every Markdown text of the shipped notices (the strings of the notice files)."""
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for item in value.values() for s in strings(item)]
+        if isinstance(value, list):
+            return [s for item in value for s in strings(item)]
+        return []
+
+    found = []
+    for path in sorted((PROJECT / "content" / "notices").glob("*.yaml")):
+        found += strings(yaml.safe_load(path.read_text("utf-8")))
+    return found
+
+
+def test_plain_prose_gets_exactly_the_html_the_markdown_parser_gives() -> None:
+    rng = random.Random(20260521)
+    texts = content_prose()
+    for pieces in (PIECES, WORDY) * 4_000:
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(0, 24))))
+    plain = 0
+    for text in texts:
+        for root in ("", "../"):
+            assert render_block.__wrapped__(text, root) == parser().render(text, {"root": root}), repr(text)
+            assert render_inline.__wrapped__(text, root) == parser().renderInline(text, {"root": root}), \
+                repr(text)
+        plain += _is_plain(text)
+    assert plain > 500, "too few plain texts: the comparison would prove little"

@@ -66,6 +66,26 @@ def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
     assert in_parallel.diagnostics.sorted() == serial.diagnostics.sorted()
 
 
+def test_notices_read_and_checked_against_the_law_in_workers_give_what_one_process_gives(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each notice is read, validated and checked in a worker; the models, the compliance table and
+    the warnings (the shipped notices have some) are those of a one-process build."""
+    add_notices(project, 6)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = run_pipeline(project)
+    forked = count_worker_pools(monkeypatch, "LOAD_THRESHOLD")
+    monkeypatch.setattr(parallel, "THRESHOLD", 1)
+    in_parallel = run_pipeline(project)
+    assert len(forked) >= 3, "reading, the compliance check and rendering should each use workers"
+    assert serial.site is not None and in_parallel.site is not None
+    assert [n.content for n in in_parallel.site.notices] == [n.content for n in serial.site.notices]
+    assert in_parallel.compliance == serial.compliance and serial.compliance is not None
+    assert len(serial.diagnostics.warnings) > 10
+    assert in_parallel.diagnostics.sorted() == serial.diagnostics.sorted()
+    assert [name for name in serial.files if in_parallel.files[name] != serial.files[name]] == []
+
+
 def test_a_template_error_in_a_worker_is_reported_like_in_one_process(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

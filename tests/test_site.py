@@ -6,9 +6,13 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import PROJECT, notices
+
+from generator import environment
+from generator.build import run_pipeline
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -169,3 +173,29 @@ def test_what_the_compliance_fields_say_is_shown_to_readers(project: Path) -> No
             in page)
     assert "All of this information comes from you and the people who refer you." in page
     assert "does not name any other source" not in page
+
+
+def test_templates_compiled_on_an_earlier_run_are_compiled_again_once_edited(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are kept between runs (environment.template_cache); an edit is never hidden."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(environment.CACHE_VARIABLE, str(cache))
+    first = run_pipeline(project)
+    assert b"Printed on recycled paper" not in first.files["index.html"]
+    assert any(cache.iterdir()), "nothing was kept"
+    template = project / "templates/index.html"
+    template.write_text(template.read_text("utf-8").replace(
+        "<h1>Privacy notices</h1>", "<h1>Privacy notices</h1><p>Printed on recycled paper</p>"), "utf-8")
+    second = run_pipeline(project)
+    assert b"Printed on recycled paper" in second.files["index.html"]
+    assert second.files["sharing/index.html"] == first.files["sharing/index.html"]
+
+
+def test_no_compiled_templates_are_kept_when_asked(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(environment.CACHE_VARIABLE, "")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert run_pipeline(project).files
+    assert not (tmp_path / "xdg").exists()

@@ -39,16 +39,16 @@ def test_replaces_the_whole_site(tmp_path: Path) -> None:
 def test_a_failure_mid_write_keeps_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     write_site(OLD, out)
-    real = Path.write_bytes
+    real = os.write
     calls = []
 
-    def failing(self: Path, data: bytes) -> int:
-        calls.append(self)
+    def failing(descriptor: int, data: bytes) -> int:  # the disk fills up at the second file
+        calls.append(descriptor)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        return real(descriptor, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(write.os, "write", failing)
     with pytest.raises(OSError):
         write_site(NEW, out)
     assert _snapshot(out) == OLD
@@ -117,20 +117,20 @@ def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from generator.write import write_site
+    from generator.write import Staging, write_site
 
-    real = Path.write_bytes
+    real = Staging.write
     count = 0
 
-    def slow(self, data):
+    def slow(self, name, data):  # a slow disk, so the signal comes mid-write
         global count
         count += 1
         if count == 20:
             print("writing", flush=True)
         time.sleep(0.002)
-        return real(self, data)
+        return real(self, name, data)
 
-    Path.write_bytes = slow
+    Staging.write = slow
     files = {f"page-{i}/index.html": b"new" * 1000 for i in range(3000)}
     files["index.html"] = b"new"
     try:
@@ -183,3 +183,29 @@ def test_a_staged_file_outside_the_site_is_refused(tmp_path: Path) -> None:
     staging.abort()
     assert not (tmp_path / "escaped.html").exists()
     assert _litter(tmp_path) == []
+
+
+def test_a_file_that_did_not_change_keeps_its_time_and_is_not_written_again(tmp_path: Path) -> None:
+    """A deploy that copies only changed files (by time or size) copies only what the build changed."""
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    old_times = {name: (out / name).stat().st_mtime_ns for name in OLD}
+    os.utime(out / "assets/style.css", ns=(1, 1))  # an old file, so that a rewrite would show
+    changed = {**OLD, "index.html": b"<h1>newer</h1>", "a/index.html": b"old A"}  # same size, other bytes
+    write_site(changed, out)
+    assert _snapshot(out) == changed
+    assert (out / "assets/style.css").stat().st_mtime_ns == 1  # the very file, linked, not rewritten
+    assert (out / "index.html").stat().st_mtime_ns >= old_times["index.html"]
+    assert (out / "a/index.html").read_bytes() == b"old A"
+    assert oct((out / "assets/style.css").stat().st_mode & 0o777) == "0o644"
+    assert _litter(tmp_path) == []
+
+
+def test_an_unchanged_file_shared_with_the_old_site_survives_a_failed_build(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    staging = write.Staging(out)
+    staging.add("assets/style.css", OLD["assets/style.css"])  # linked to the old site's file
+    staging.add("index.html", b"half")
+    staging.abort()
+    assert _snapshot(out) == OLD

@@ -44,7 +44,7 @@ _REGISTER_NOUNS = {
 }
 
 
-# Messages starting "must" get the field's name put in front by validate.report_model_error;
+# Messages starting "must" get the field's name put in front by checked_files.report_model_error;
 # text after " | " becomes the hint.
 
 

@@ -1,0 +1,110 @@
+"""The fragments of HTML that pages are made of, made once where every page would make them again.
+
+A lawful basis, an organisation's name or a contact reads the same on every notice that names
+it, and every notice has the same sections with the same headings; yet each notice page used
+to call the components for them again: with a thousand notices, much of a page's time went on
+markup the site had already made. Templates ask for such markup with
+
+    {{ cached(lawful_basis, basis, root) }}
+    {% filter wrapped_in(section, "sharing", "Who we share with") %}...{% endfilter %}
+
+which give what `{{ lawful_basis(basis, root) }}` and `{% call section(...) %}...{% endcall %}`
+give, the component's own markup made the first time and kept.
+
+The markup is kept with the very objects it was made from: the component (a macro, made again
+when its template changes and the preview reloads it) and the register entry (made again when
+its file changes); other arguments (text, a number) are kept by value. So a changed template or
+register never gets an old fragment, and a fragment goes when its component or entry goes. The
+components of templates/components/ see only their arguments (they are imported without context),
+so the same arguments give the same markup.
+
+Markdown prose goes through the `markdown` and `markdown_inline` filters, which are cheaper for a
+template to call than a function, and keep each text's HTML too (see markdown.py).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import markdown
+
+_PROBES = (Markup(" \n\x00<q>&amp;'\"Az09</q>\x00\n "), Markup("\t\x01<i>x</i>\x01 \t") * 3)
+"""What `wrapped_in` gives a component as its caller's markup, to find where the block goes: two
+different texts, so that a component that does more than put the block in shows it (its markup
+around them differs, or they are not in it as given)."""
+
+
+class Fragments:
+    """The components' markup, by the objects it was made from, for as long as those objects live."""
+
+    def __init__(self) -> None:
+        self._made: dict[Hashable, Any] = {}
+        self._watches: dict[Hashable, list[weakref.ref[Any]]] = {}
+
+    def cached(self, component: Callable[..., Markup], entry: object, *more: Hashable) -> Markup:
+        """`{{ cached(component, entry, *more) }}`: component(entry, *more), made once.
+
+        `entry` is kept by identity (a register entry: its model is not compared field by field).
+        """
+        key = (id(component), id(entry), more)
+        made = self._find(key)
+        if made is None:
+            made = component(entry, *more)
+            self._keep(key, made, component, entry)
+        return made  # type: ignore[no-any-return]
+
+    def wrapped_in(self, body: Markup, component: Callable[..., Markup], *arguments: Hashable) -> Markup:
+        """`{% filter wrapped_in(component, *arguments) %}body{% endfilter %}`: what
+        `{% call component(*arguments) %}body{% endcall %}` gives, the component's markup made once.
+
+        For a component that puts its caller's markup in once, as it is (as `section` does). One that
+        does more with it (puts it twice, counts or changes it) is called each time instead, when
+        the probes show it; one that changes only some characters would not show it: call such a
+        component with `{% call %}`.
+        """
+        key = (id(component), arguments)
+        parts = self._find(key)
+        if parts is None:
+            found = {tuple(component(*arguments, caller=lambda probe=probe: probe).split(probe))
+                     for probe in _PROBES}
+            if len(found) != 1 or len(pieces := found.pop()) != 2:
+                return component(*arguments, caller=lambda: body)
+            parts = (str(pieces[0]), str(pieces[1]))
+            self._keep(key, parts, component)
+        body = body if isinstance(body, Markup) else escape(body)
+        return Markup("".join((parts[0], body, parts[1])))  # (`+` would escape the plain text)
+
+    def _find(self, key: Hashable) -> Any:
+        try:
+            return self._made.get(key)
+        except TypeError:  # an argument that cannot be a key (a list): made each time
+            return None
+
+    def _keep(self, key: Hashable, made: object, *objects: object) -> None:
+        """Keep `made` until one of `objects` goes (before its id can be given to another object)."""
+        def forget(_: weakref.ref[Any]) -> None:
+            self._made.pop(key, None)
+            self._watches.pop(key, None)
+
+        try:
+            self._watches[key] = [weakref.ref(kept, forget) for kept in objects]
+        except TypeError:  # an object that cannot be watched (text, a number) or a key: nothing kept
+            return
+        self._made[key] = made
+
+
+@jinja2.pass_context
+def markdown_block(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    """`{{ text | markdown }}`: paragraphs and lists, with `notice:` links relative to the page's `root`."""
+    return Markup(markdown.render_block(text or "", context["root"]))
+
+
+@jinja2.pass_context
+def markdown_inline(context: jinja2.runtime.Context, text: str | None) -> Markup:
+    """`{{ text | markdown_inline }}`: one line of Markdown, without a paragraph around it."""
+    return Markup(markdown.render_inline(text or "", context["root"]))

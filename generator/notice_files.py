@@ -1,0 +1,240 @@
+"""Stage 2 for content/notices: each notice file read and checked on its own, then all together.
+
+On its own (in a forked worker when there are many, see parallel.py): the YAML, the `kind`, the
+Markdown, the model and the ids inside the notice. Together: no two notices with one slug,
+exactly one main notice, and every `notice:` link leading to a notice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import parallel, schema
+from .checked_files import (
+    ValidationCache,
+    load_checked,
+    report_duplicate_ids,
+    report_unknown_id,
+    validate_file,
+)
+from .diagnostics import Diagnostic, Diagnostics
+from .load import SourceFile
+from .prose import NoticeLink, check_markdown, check_notice_links
+
+_KIND_OF = {model: kind for kind, model in schema.NOTICE_MODELS.items()}
+
+
+KIND_HINT = "write `kind: service` for a service's notice, `kind: main` for the main one"
+
+
+@dataclass
+class NoticeRead:
+    """One notice file, read and checked on its own: all that can be known without the others."""
+
+    source: SourceFile | None
+    slug: Any = None
+    """The `slug:` as written, whatever it is, for the check that no two notices share one."""
+    model: type[schema.NoticeBase] | None = None
+    notice: schema.NoticeBase | None = None
+    notice_links: list[NoticeLink] = field(default_factory=list)
+    checked: dict[str, Any] | None = None
+    """From a worker, in place of `notice`: the data it was made from (see `_read_alone`)."""
+
+
+def validate_notices(
+    folder: Path, context: dict[str, dict[str, str]], sources: dict[str, SourceFile],
+    diagnostics: Diagnostics, cache: ValidationCache | None = None,
+) -> list[schema.NoticeBase]:
+    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not paths:
+        diagnostics.error(folder, (1, 1), "there are no notices (no .yaml files in content/notices)")
+    loaded = [read for read in _read_notices(paths, context, diagnostics, cache) if read.source is not None]
+    slugs: set[str] | None = _check_slugs(loaded, diagnostics)
+    if len(loaded) < len(paths) or any(not isinstance(read.slug, str) for read in loaded):
+        slugs = None  # a notice that cannot be read: links to it would be reported wrongly
+    all_known = len(loaded) == len(paths) and all(read.model for read in loaded)
+    mains = [read.source for read in loaded if read.model is schema.MainNotice and read.source is not None]
+    _check_one_main(folder, mains, all_known, diagnostics)
+    notices: list[schema.NoticeBase] = []
+    for read in loaded:
+        assert read.source is not None
+        check_notice_links(read.source, read.notice_links, slugs, diagnostics)
+        if read.notice is not None and sources.get(f"notice:{read.notice.slug}") is None:
+            sources[f"notice:{read.notice.slug}"] = read.source
+            notices.append(read.notice)
+    return notices
+
+
+def _read_notices(
+    paths: list[Path], context: dict[str, dict[str, str]], diagnostics: Diagnostics,
+    cache: ValidationCache | None,
+) -> list[NoticeRead]:
+    """Every notice file, read and checked in forked workers when there are many (see parallel.py).
+
+    Each file's problems come back with it and are added in the order of the files, so the
+    diagnostics are those of a one-process run. The preview (with its cache) reads in this process.
+    """
+    against = repr(sorted((name, sorted(ids.items())) for name, ids in context.items()))
+    if cache is not None:
+        return [_read_notice(path, context, against, diagnostics, cache) for path in paths]
+    jobs = [partial(_read_alone, path, context, against, diagnostics.root) for path in paths]
+    reads = []
+    for read, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
+        diagnostics.items += problems
+        if read.checked is not None and read.model is not None:
+            read.notice = read.model.model_validate(read.checked, context=context)
+            read.checked = None
+        reads.append(read)
+    return reads
+
+
+def _read_alone(
+    path: Path, context: dict[str, dict[str, str]], against: str, root: Path
+) -> tuple[NoticeRead, list[Diagnostic]]:
+    """For a worker: a notice that passed comes back as the data its model was made from, and the
+    parent makes the model again (the same input gives the same model).
+
+    Unpickling a notice's model costs the parent ten times what validating its data again does
+    (about 1 ms against 0.1 ms), and the parent does it for every notice while the workers wait.
+    """
+    diagnostics = Diagnostics(root)
+    read = _read_notice(path, context, against, diagnostics, None, keep_input=True)
+    if read.notice is None:
+        read.checked = None
+    read.notice = None
+    return read, diagnostics.items
+
+
+def _read_notice(
+    path: Path, context: dict[str, dict[str, str]], against: str, diagnostics: Diagnostics,
+    cache: ValidationCache | None, *, keep_input: bool = False,
+) -> NoticeRead:
+    """Load one notice, find its model from `kind`, and check it against the registers' ids (`context`,
+    which `against` spells out for the preview's cache). With `keep_input`, the data the model is
+    made from is kept in `checked`, so that the same model can be made again elsewhere."""
+    source = load_checked(path, diagnostics, cache, positions=False)
+    if source is None:
+        return NoticeRead(None)
+    read = NoticeRead(source, source.data.get("slug"), _notice_model(source, diagnostics))
+    if read.model is None:
+        return read
+    if keep_input:
+        read.checked = {**source.data, "kind": _KIND_OF[read.model]}
+    check = partial(_check_notice, source, read.model, context, diagnostics)
+    read.notice, read.notice_links = (cache.checked_once(source, (read.model, against), diagnostics, check)
+                                      if cache else check())
+    if cache is None:
+        source.data = None  # the model holds it now; only the preview validates a file twice
+    return read
+
+
+def _check_notice(
+    source: SourceFile, model: type[schema.NoticeBase], context: dict[str, dict[str, str]],
+    diagnostics: Diagnostics,
+) -> tuple[schema.NoticeBase | None, list[NoticeLink]]:
+    """Everything checked of one notice on its own: its Markdown, its model, its inner ids.
+    Returns the notice (None when it has errors) and its `notice:` links, checked once all are read."""
+    notice_links = check_markdown(source, model, diagnostics)
+    data = {**source.data, "kind": _KIND_OF[model]}  # a wrong kind was reported once already
+    notice = validate_file(source, model, diagnostics, context, data)
+    if notice is not None:
+        _check_notice_ids(source, notice, diagnostics)
+    return notice, notice_links
+
+
+def _notice_model(source: SourceFile, diagnostics: Diagnostics) -> type[schema.NoticeBase] | None:
+    """The model the notice's `kind` names; a near miss is reported and still checked as meant."""
+    data = source.data
+    kinds = list(schema.NOTICE_MODELS)
+    if "kind" not in data:
+        diagnostics.error(source.path, source.position(()), "missing required key 'kind'", KIND_HINT)
+        guess = "service" if "information_collected" in data else "main" if "sections" in data else None
+        return schema.NOTICE_MODELS[guess] if guess else None
+    kind = data["kind"]
+    if kind in schema.NOTICE_MODELS:
+        return _kind_that_fits(source, kind, diagnostics)
+    where = source.position(("kind",))  # only when reported: it may read the file again (load.py)
+    if kind is None:
+        diagnostics.error(source.path, where, "'kind' is empty", KIND_HINT)
+        return None
+    close = difflib.get_close_matches(str(kind).strip().lower(), kinds, n=1, cutoff=0.6)
+    diagnostics.error(source.path, where, f"'kind' must be 'service' or 'main', not {_shown(kind)}",
+                      f"did you mean '{close[0]}'?" if close else KIND_HINT)
+    return schema.NOTICE_MODELS[close[0]] if close else None
+
+
+def _kind_that_fits(source: SourceFile, kind: str, diagnostics: Diagnostics) -> type[schema.NoticeBase]:
+    """A service notice marked `kind: main` (or the reverse) is one mistake, not twenty unknown keys."""
+    model = schema.NOTICE_MODELS[kind]
+    for other_kind, other in schema.NOTICE_MODELS.items():
+        foreign = [key for key in source.data if key not in _keys(model) and key in _keys(other)]
+        if other is not model and len(foreign) >= 3:
+            diagnostics.error(source.path, source.position(("kind",)),
+                              f"this notice says `kind: {kind}`, but it is written like a"
+                              f" `kind: {other_kind}` notice (it has {', '.join(foreign[:3])})",
+                              f"did you mean `kind: {other_kind}`?")
+            return other
+    return model
+
+
+@functools.cache
+def _keys(model: type[BaseModel]) -> frozenset[str]:
+    """A model's field names, worked out once: the preview asks for them for every notice at every save."""
+    return frozenset(model.model_fields)
+
+
+def _shown(value: Any) -> str:
+    return "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else repr(value)
+
+
+def _check_slugs(loaded: list[NoticeRead], diagnostics: Diagnostics) -> set[str]:
+    """Each notice's page needs its own address: two notices with one slug is an error at the second."""
+    first: dict[str, SourceFile] = {}
+    for read in loaded:
+        if not isinstance(read.slug, str) or read.source is None:
+            continue
+        if read.slug in first:
+            other = first[read.slug]
+            diagnostics.error(read.source.path, read.source.position(("slug",)),
+                              f"two notices have the slug '{read.slug}'",
+                              f"the other is {diagnostics.relative(other.path)}:"
+                              f"{other.position(('slug',))[0]}; each page needs its own slug")
+        else:
+            first[read.slug] = read.source
+    return set(first)
+
+
+def _check_one_main(folder: Path, mains: list[SourceFile], all_known: bool, diagnostics: Diagnostics) -> None:
+    """Exactly one main notice; "none" is only said when every notice could be read."""
+    if not mains and all_known and any(folder.glob("*.y*ml")):
+        diagnostics.error(folder, (1, 1), "there is no main notice: exactly one notice needs `kind: main`",
+                          "the main notice says who we are, your rights and how to complain")
+    if len(mains) < 2:
+        return
+    for source in mains:
+        others = ", ".join(diagnostics.relative(m.path) for m in mains if m is not source)
+        diagnostics.error(source.path, source.position(("kind",)),
+                          f"there can be only one notice with `kind: main`, but {others} has it too",
+                          "keep `kind: main` on the main notice; the others are `kind: service`")
+
+
+def _check_notice_ids(source: SourceFile, notice: schema.NoticeBase, diagnostics: Diagnostics) -> None:
+    """Ids that must be unique inside one notice, and references from one part to another."""
+    if isinstance(notice, schema.ServiceNotice):
+        tiers = report_duplicate_ids(source, ("information_collected", "tiers"), diagnostics)
+        for index, period in enumerate(notice.retention or []):
+            if period.tier is not None and period.tier not in tiers:
+                report_unknown_id(source, ("retention", index, "tier"), "data tier", period.tier, tiers,
+                                  "information_collected:", diagnostics)
+    elif isinstance(notice, schema.MainNotice):
+        sections = report_duplicate_ids(source, ("sections",), diagnostics)
+        if notice.rights_after and notice.rights_after not in sections:
+            report_unknown_id(source, ("rights_after",), "section", notice.rights_after, sections,
+                              "sections:", diagnostics)
