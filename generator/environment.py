@@ -33,8 +33,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     )
     fragments = Fragments()  # see fragments.py: markup that every notice repeats, made once
     env.globals["cached"] = fragments.cached
-    env.filters.update(wrapped_in=fragments.wrapped_in, markdown=markdown_block,
-                       markdown_inline=markdown_inline)
+    env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
     env.globals["notice_sections"] = notice_sections
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)

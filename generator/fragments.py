@@ -1,15 +1,12 @@
 """The fragments of HTML that pages are made of, made once where every page would make them again.
 
 A lawful basis, an organisation's name or a contact reads the same on every notice that names
-it, and every notice has the same sections with the same headings; yet each notice page used
-to call the components for them again: with a thousand notices, much of a page's time went on
-markup the site had already made. Templates ask for such markup with
+it; yet each notice page used to call the components for them again: with a thousand notices,
+much of a page's time went on markup the site had already made. Templates ask for such markup with
 
     {{ cached(lawful_basis, basis, root) }}
-    {% filter wrapped_in(section, "sharing", "Who we share with") %}...{% endfilter %}
 
-which give what `{{ lawful_basis(basis, root) }}` and `{% call section(...) %}...{% endcall %}`
-give, the component's own markup made the first time and kept.
+which gives what `{{ lawful_basis(basis, root) }}` gives, made the first time and kept.
 
 The markup is kept with the very objects it was made from: the component (a macro, made again
 when its template changes and the preview reloads it) and the register entry (made again when
@@ -29,14 +26,9 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import markdown
-
-_PROBES = (Markup(" \n\x00<q>&amp;'\"Az09</q>\x00\n "), Markup("\t\x01<i>x</i>\x01 \t") * 3)
-"""What `wrapped_in` gives a component as its caller's markup, to find where the block goes: two
-different texts, so that a component that does more than put the block in shows it (its markup
-around them differs, or they are not in it as given)."""
 
 
 class Fragments:
@@ -57,27 +49,6 @@ class Fragments:
             made = component(entry, *more)
             self._keep(key, made, component, entry)
         return made  # type: ignore[no-any-return]
-
-    def wrapped_in(self, body: Markup, component: Callable[..., Markup], *arguments: Hashable) -> Markup:
-        """`{% filter wrapped_in(component, *arguments) %}body{% endfilter %}`: what
-        `{% call component(*arguments) %}body{% endcall %}` gives, the component's markup made once.
-
-        For a component that puts its caller's markup in once, as it is (as `section` does). One that
-        does more with it (puts it twice, counts or changes it) is called each time instead, when
-        the probes show it; one that changes only some characters would not show it: call such a
-        component with `{% call %}`.
-        """
-        key = (id(component), arguments)
-        parts = self._find(key)
-        if parts is None:
-            found = {tuple(component(*arguments, caller=lambda probe=probe: probe).split(probe))
-                     for probe in _PROBES}
-            if len(found) != 1 or len(pieces := found.pop()) != 2:
-                return component(*arguments, caller=lambda: body)
-            parts = (str(pieces[0]), str(pieces[1]))
-            self._keep(key, parts, component)
-        body = body if isinstance(body, Markup) else escape(body)
-        return Markup("".join((parts[0], body, parts[1])))  # (`+` would escape the plain text)
 
     def _find(self, key: Hashable) -> Any:
         try:

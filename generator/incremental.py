@@ -84,9 +84,9 @@ class WatchedSite:
         return getattr(self._site, name)
 
 
-MADE_WHEN_ASKED = ("sharing/index.html", "lawful-bases/index.html", "processing.csv")
-"""The files that list every notice in full, and grow with the site (at 1,000 notices, 2 MB, 0.5 MB
-and 7 MB): after a save that changed only notices, the preview makes them when the browser asks,
+MADE_WHEN_ASKED = ("sharing/index.html", "lawful-bases/index.html", "processing.csv", "sitemap.xml")
+"""The files that list every notice in full, and grow with the site (at 1,000 notices, 2 MB, 0.5 MB,
+7 MB and 0.1 MB): after a save that changed only notices, the preview makes them when the browser asks,
 not at every save, as Hugo's server does with its "fast render" mode. `notices build` always makes
 every file and checks every link."""
 

@@ -52,7 +52,7 @@ def validate_notices(
     folder: Path, context: dict[str, dict[str, str]], sources: dict[str, SourceFile],
     diagnostics: Diagnostics, cache: ValidationCache | None = None,
 ) -> list[schema.NoticeBase]:
-    paths = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    paths = sorted(folder.glob("*.yaml"), key=str) + sorted(folder.glob("*.yml"), key=str)  # by name: quicker
     if not paths:
         diagnostics.error(folder, (1, 1), "there are no notices (no .yaml files in content/notices)")
     loaded = [read for read in _read_notices(paths, context, diagnostics, cache) if read.source is not None]
@@ -174,8 +174,10 @@ def _kind_that_fits(source: SourceFile, kind: str, diagnostics: Diagnostics) -> 
     """A service notice marked `kind: main` (or the reverse) is one mistake, not twenty unknown keys."""
     model = schema.NOTICE_MODELS[kind]
     for other_kind, other in schema.NOTICE_MODELS.items():
+        if other is model or len(source.data.keys() & (_keys(other) - _keys(model))) < 3:
+            continue
         foreign = [key for key in source.data if key not in _keys(model) and key in _keys(other)]
-        if other is not model and len(foreign) >= 3:
+        if foreign:
             diagnostics.error(source.path, source.position(("kind",)),
                               f"this notice says `kind: {kind}`, but it is written like a"
                               f" `kind: {other_kind}` notice (it has {', '.join(foreign[:3])})",

@@ -123,7 +123,7 @@ def render_site(
     made = Rendered()
     for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
         if name in later:
-            if name.endswith(".html"):  # its ids, for the links to it; see incremental.deferrable
+            if name.endswith((".html", ".xml")):  # its ids, for the links to it; see incremental.deferrable
                 made.scans[name] = ([], deferred[name])
             continue
         made.files.update(done[name].files)

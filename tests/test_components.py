@@ -14,7 +14,6 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 from conftest import PROJECT, notices
-from markupsafe import escape
 
 from generator.build import BuildMemo, run_pipeline
 from generator.environment import create_environment
@@ -141,22 +140,6 @@ def test_a_cached_component_gives_what_the_component_gives_for_the_entry_given()
         cached, made = both.render(org=organisation).split("|")
         assert cached == made
     assert ">Bradford Council</a>" in both.render(org=renamed)
-
-
-def test_a_block_wrapped_in_a_component_is_what_the_call_block_makes() -> None:
-    env = create_environment(PROJECT / "templates")
-    page = env.from_string(
-        '{% import "components/macros.html" as c %}'
-        '{% macro twice() %}{{ caller() }}|{{ caller() | upper }}{% endmacro %}'
-        '{% call c.section(id, heading) %}<p>{{ body }}</p>{% endcall %}'
-        '{% filter wrapped_in(c.section, id, heading) %}<p>{{ body }}</p>{% endfilter %}'
-        '{% call twice() %}{{ body }}{% endcall %}/{% filter wrapped_in(twice) %}{{ body }}{% endfilter %}')
-    for heading, body in [("Who we share with", "Body"), ("Who we share with", "Another"), ("Rights", "<x>")]:
-        made = page.render(id="sharing", heading=heading, body=body)
-        called, filtered, other = made.split("\n</section>\n")
-        assert filtered == called and f"<h2 id=\"sharing\">{heading}</h2>" in called
-        escaped = str(escape(body))
-        assert other == f"{escaped}|{escaped.upper()}/{escaped}|{escaped.upper()}"  # not a plain wrapper
 
 
 def test_the_preview_shows_an_edited_register_entry_and_component_at_once(project: Path) -> None:
