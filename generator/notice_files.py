@@ -98,17 +98,19 @@ def _read_notices(
 def _read_alone(
     path: Path, context: dict[str, dict[str, str]], against: str, root: Path
 ) -> tuple[NoticeRead, list[Diagnostic]]:
-    """For a worker: a notice that passed comes back as the data its model was made from, and the
-    parent makes the model again (the same input gives the same model).
+    """One notice, read and checked. In a worker, a notice that passed comes back as the data its
+    model was made from, and the parent makes the model again (the same input gives the same model).
 
     Unpickling a notice's model costs the parent ten times what validating its data again does
     (about 1 ms against 0.1 ms), and the parent does it for every notice while the workers wait.
     """
     diagnostics = Diagnostics(root)
-    read = _read_notice(path, context, against, diagnostics, None, keep_input=True)
-    if read.notice is None:
-        read.checked = None
-    read.notice = None
+    worker = parallel.in_worker()  # in this process (a small site), the model is kept as it is
+    read = _read_notice(path, context, against, diagnostics, None, keep_input=worker)
+    if worker:
+        if read.notice is None:
+            read.checked = None  # the notice has errors: there is no model to make again
+        read.notice = None
     return read, diagnostics.items
 
 

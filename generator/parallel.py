@@ -30,6 +30,17 @@ WORKERS_VARIABLE = "NOTICES_WORKERS"
 """Set to 1 to build in one process (or to a number to use that many)."""
 
 _jobs: Sequence[Callable[[], Any]] = ()
+_in_worker = False
+
+
+def in_worker() -> bool:
+    """Whether this process is one of the workers (a job's result will be pickled to the parent)."""
+    return _in_worker
+
+
+def _become_worker() -> None:
+    global _in_worker
+    _in_worker = True
 
 
 def worker_count() -> int:
@@ -71,7 +82,7 @@ def each(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     gc.freeze()  # the workers' collector then leaves the parent's objects alone: fewer pages copied
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(count, initializer=_become_worker) as pool:
             for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
                 yield from chunk
     finally:

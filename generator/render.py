@@ -142,7 +142,7 @@ def _made_when_asked(job: Callable[[], Rendered], name: str) -> bytes:
     made = job()
     if name in made.files:
         return made.files[name]
-    problems = "\n".join(f"{problem.path}:{problem.line}: {problem.message}" for problem in made.problems)
+    problems = "\n".join(problem.text() for problem in made.problems)
     return f"This page could not be made:\n{problems}\n".encode()
 
 

@@ -76,6 +76,8 @@ class Staging:
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)).resolve()
         self.names: list[str] = []
         """Every file added, in the order added."""
+        self._previous = self.out.is_dir()
+        """Whether there is a previous site whose unchanged files can be linked (see `write`)."""
         self._made: set[str] = {""}
         """The folders (relative to the staging folder) made so far by this process."""
 
@@ -95,7 +97,7 @@ class Staging:
             os.makedirs(os.path.join(self.folder, folder), mode=0o755, exist_ok=True)
             self._made.add(folder)
         target = os.path.join(self.folder, name)
-        if self._link_unchanged(name, body, target):
+        if self._previous and self._link_unchanged(name, body, target):
             return
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
