@@ -110,7 +110,7 @@ def _run_pipeline(
                                        output=staging)
             if not diagnostics.errors:  # with a page missing, every link to it would be noise
                 names = frozenset(staging.names) if staging else result.files
-                _check_links(result, names, root, content.sources, out or root / "site", scans,
+                check_site_links(result, names, root, content.sources, out or root / "site", scans,
                              memo.links if memo else None)
         if memo is not None:
             memo.site = result.site
@@ -125,14 +125,19 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
     never held in memory whole); the link check runs on what the pages link to, and only then is
     the staging folder swapped in, or removed when anything is wrong.
     """
+    from .per_notice import build_at_scale
     from .write import Staging
 
     started = time.perf_counter()
     staging = Staging(out)
     try:
         with _fewer_collections():
-            result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
-                                   memo=None, staging=staging)
+            result = build_at_scale(root, staging, base_url, out)
+            if result is None:  # a small site, or one per_notice.py cannot take: the usual way
+                staging.abort()
+                staging = Staging(out)
+                result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
+                                       memo=None, staging=staging)
         if result.diagnostics.has_errors(strict):
             staging.abort()
             result.files = {}
@@ -165,7 +170,7 @@ class WrittenFiles(Mapping[str, bytes]):
         return len(self.names)
 
 
-def _check_links(
+def check_site_links(
     result: BuildResult, names: Collection[str], root: Path, sources: dict[str, Any], site_folder: Path,
     scans: dict[str, PageScan], memo: dict[str, Any] | None = None,
 ) -> None:

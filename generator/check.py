@@ -253,7 +253,7 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
     today = today or datetime.date.today()
     main_source = content.sources[f"notice:{site.main_notice.slug}"]
     if memo is None:  # a build: each notice's rules in the workers, when there are many (parallel.py)
-        jobs = [partial(_check_notice, site, notice, content.sources[f"notice:{notice.slug}"], main_source,
+        jobs = [partial(check_notice, site, notice, content.sources[f"notice:{notice.slug}"], main_source,
                         today, diagnostics.root) for notice in site.notices]
         results = []
         for result, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
@@ -272,7 +272,7 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
             diagnostics.items += known[2]
             results.append(known[1])
             continue
-        result, problems = _check_notice(site, notice, source, main_source, today, diagnostics.root)
+        result, problems = check_notice(site, notice, source, main_source, today, diagnostics.root)
         diagnostics.items += problems
         results.append(result)
         memo[notice.slug] = (inputs, result, problems)
@@ -281,7 +281,7 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
     return ComplianceReport(today, REQUIREMENTS, tuple(results))
 
 
-def _check_notice(
+def check_notice(
     site: Site, notice: Notice, source: SourceFile, main_source: SourceFile, today: datetime.date, root: Path
 ) -> tuple[NoticeResult, list[Diagnostic]]:
     """Every rule on one notice: its result, and a warning at the line concerned for each gap."""

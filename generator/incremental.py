@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from .resolve import Notice, Site
 
 if TYPE_CHECKING:
-    from .render import Page, Rendered
+    from .pages import Page, Rendered
 
 
 def reusable_pages(

@@ -46,16 +46,35 @@ class NoticeRead:
     notice_links: list[NoticeLink] = field(default_factory=list)
     checked: dict[str, Any] | None = None
     """From a worker, in place of `notice`: the data it was made from (see `_read_alone`)."""
+    passed: bool = False
+    """Whether the notice passed every check of its own (`notice` may since have been let go)."""
 
 
 def validate_notices(
     folder: Path, context: dict[str, dict[str, str]], sources: dict[str, SourceFile],
     diagnostics: Diagnostics, cache: ValidationCache | None = None,
 ) -> list[schema.NoticeBase]:
+    paths = notice_paths(folder, diagnostics)
+    reads = _read_notices(paths, context, diagnostics, cache)
+    return check_together(folder, paths, reads, sources, diagnostics)
+
+
+def notice_paths(folder: Path, diagnostics: Diagnostics) -> list[Path]:
+    """Every notice file, in the order they are read and reported."""
     paths = sorted(folder.glob("*.yaml"), key=str) + sorted(folder.glob("*.yml"), key=str)  # by name: quicker
     if not paths:
         diagnostics.error(folder, (1, 1), "there are no notices (no .yaml files in content/notices)")
-    loaded = [read for read in _read_notices(paths, context, diagnostics, cache) if read.source is not None]
+    return paths
+
+
+def check_together(
+    folder: Path, paths: list[Path], reads: list[NoticeRead], sources: dict[str, SourceFile],
+    diagnostics: Diagnostics,
+) -> list[schema.NoticeBase]:
+    """The checks of the notices as a whole: no two with one slug, exactly one main notice, every
+    `notice:` link leading to a notice. Adds each notice's source to `sources`; returns the notices
+    that passed (those still held: see `NoticeRead.passed`)."""
+    loaded = [read for read in reads if read.source is not None]
     slugs: set[str] | None = _check_slugs(loaded, diagnostics)
     if len(loaded) < len(paths) or any(not isinstance(read.slug, str) for read in loaded):
         slugs = None  # a notice that cannot be read: links to it would be reported wrongly
@@ -66,9 +85,10 @@ def validate_notices(
     for read in loaded:
         assert read.source is not None
         check_notice_links(read.source, read.notice_links, slugs, diagnostics)
-        if read.notice is not None and sources.get(f"notice:{read.notice.slug}") is None:
-            sources[f"notice:{read.notice.slug}"] = read.source
-            notices.append(read.notice)
+        if read.passed and sources.get(f"notice:{read.slug}") is None:
+            sources[f"notice:{read.slug}"] = read.source
+            if read.notice is not None:
+                notices.append(read.notice)
     return notices
 
 
@@ -81,10 +101,10 @@ def _read_notices(
     Each file's problems come back with it and are added in the order of the files, so the
     diagnostics are those of a one-process run. The preview (with its cache) reads in this process.
     """
-    against = repr(sorted((name, sorted(ids.items())) for name, ids in context.items()))
     if cache is not None:
+        against = repr(sorted((name, sorted(ids.items())) for name, ids in context.items()))
         return [_read_notice(path, context, against, diagnostics, cache) for path in paths]
-    jobs = [partial(_read_alone, path, context, against, diagnostics.root) for path in paths]
+    jobs = [partial(_read_alone, path, context, diagnostics.root) for path in paths]
     reads = []
     for read, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
         diagnostics.items += problems
@@ -96,7 +116,7 @@ def _read_notices(
 
 
 def _read_alone(
-    path: Path, context: dict[str, dict[str, str]], against: str, root: Path
+    path: Path, context: dict[str, dict[str, str]], root: Path
 ) -> tuple[NoticeRead, list[Diagnostic]]:
     """One notice, read and checked. In a worker, a notice that passed comes back as the data its
     model was made from, and the parent makes the model again (the same input gives the same model).
@@ -104,13 +124,21 @@ def _read_alone(
     Unpickling a notice's model costs the parent ten times what validating its data again does
     (about 1 ms against 0.1 ms), and the parent does it for every notice while the workers wait.
     """
-    diagnostics = Diagnostics(root)
     worker = parallel.in_worker()  # in this process (a small site), the model is kept as it is
-    read = _read_notice(path, context, against, diagnostics, None, keep_input=worker)
+    read, problems = read_notice_file(path, context, diagnostics_root=root, keep_input=worker)
     if worker:
         if read.notice is None:
             read.checked = None  # the notice has errors: there is no model to make again
         read.notice = None
+    return read, problems
+
+
+def read_notice_file(
+    path: Path, context: dict[str, dict[str, str]], *, diagnostics_root: Path, keep_input: bool = False
+) -> tuple[NoticeRead, list[Diagnostic]]:
+    """One notice file read and checked on its own, with its problems (none of them reported yet)."""
+    diagnostics = Diagnostics(diagnostics_root)
+    read = _read_notice(path, context, "", diagnostics, None, keep_input=keep_input)
     return read, diagnostics.items
 
 
@@ -132,6 +160,7 @@ def _read_notice(
     check = partial(_check_notice, source, read.model, context, diagnostics)
     read.notice, read.notice_links = (cache.checked_once(source, (read.model, against), diagnostics, check)
                                       if cache else check())
+    read.passed = read.notice is not None
     if cache is None:
         source.data = None  # the model holds it now; only the preview validates a file twice
     return read

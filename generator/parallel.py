@@ -54,6 +54,14 @@ def worker_count() -> int:
         return os.cpu_count() or 1
 
 
+def would_fork(jobs: int, *, workers: int | None = None, threshold: int | None = None) -> bool:
+    """Whether `each` would hand this many jobs to forked workers (rather than run them here)."""
+    count = min(workers or worker_count(), jobs)
+    threshold = THRESHOLD if threshold is None else threshold
+    return (count >= 2 and jobs >= threshold and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
 def run_all(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
             threshold: int | None = None) -> list[T]:
     """Every job's result, in order: in forked workers when there are enough jobs to gain from it."""
@@ -70,9 +78,7 @@ def each(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
     own process. Consume the iterator to its end (or close it) so the workers are stopped.
     """
     count = min(workers or worker_count(), len(jobs))
-    threshold = THRESHOLD if threshold is None else threshold
-    if (count < 2 or len(jobs) < threshold or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if not would_fork(len(jobs), workers=workers, threshold=threshold):
         for job in jobs:
             yield job()
         return

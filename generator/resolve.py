@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from .schema import (
@@ -25,16 +25,19 @@ from .schema import (
 )
 from .validate import ValidContent
 
+if TYPE_CHECKING:
+    from .outline import NoticeSummary
+
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big build keeps 15 a notice, for 10,000 notices
 class Recipient:
     organisation: Organisation
     why: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     organisation: Organisation
     data: str
@@ -42,11 +45,12 @@ class Source:
     criminal_offence: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Notice:
     """A notice with every id replaced by the entry it names."""
 
-    content: NoticeBase
+    content: NoticeBase | NoticeSummary
+    """The whole notice; on the pages that list every notice of a big build, its summary (outline.py)."""
     users: tuple[Organisation, ...] = ()
     article_6: tuple[LawfulBasis, ...] = ()
     article_9: tuple[LawfulBasis, ...] = ()
@@ -140,6 +144,23 @@ def group_by_id(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
     return index
 
 
+@dataclass(frozen=True)
+class Registers:
+    """Every register entry and contact by id: what a notice's ids are looked up in."""
+
+    organisations: dict[str, Organisation]
+    lawful_bases: dict[str, LawfulBasis]
+    acts: dict[str, Act]
+    contacts: dict[str, Contact]
+
+    @classmethod
+    def of(cls, content: ValidContent) -> Registers:
+        return cls(organisations={o.id: o for o in content.organisations},
+                   lawful_bases={b.id: b for b in content.lawful_bases},
+                   acts={a.id: a for a in content.legislation},
+                   contacts={c.id: c for c in content.site.contacts})
+
+
 def resolve_references(content: ValidContent, previous: Site | None = None) -> Site:
     """Build the site model from validated content (every id is known to exist).
 
@@ -147,27 +168,33 @@ def resolve_references(content: ValidContent, previous: Site | None = None) -> S
     same object, with the very same register entries, keeps its resolved `Notice`: later stages
     recognise it and reuse what they made of it.
     """
-    organisations = {o.id: o for o in content.organisations}
-    bases = {b.id: b for b in content.lawful_bases}
-    acts = {a.id: a for a in content.legislation}
-    contacts = {c.id: c for c in content.site.contacts}
+    registers = Registers.of(content)
     kept: dict[int, Notice] = {}
     if previous is not None and _same_entries(previous, content):
         kept = {id(notice.content): notice for notice in previous.notices}
     notices = [kept[id(n)] if id(n) in kept and kept[id(n)].content is n
-               else _resolve_notice(n, organisations, bases, acts, contacts) for n in content.notices]
-    notices.sort(key=lambda n: (not n.is_main, n.title.lower(), n.slug))
+               else resolve_notice(n, registers) for n in content.notices]
+    return site_of(content, registers, notices)
+
+
+def site_of(content: ValidContent, registers: Registers, notices: list[Notice]) -> Site:
+    """The site with these resolved notices, in the site's order (see `in_site_order`)."""
     return Site(
         config=content.site,
-        controller=organisations[content.site.controller],
-        data_protection_officer=contacts[content.site.data_protection_officer],
-        regulator=contacts[content.site.regulator],
-        contacts=contacts,
+        controller=registers.organisations[content.site.controller],
+        data_protection_officer=registers.contacts[content.site.data_protection_officer],
+        regulator=registers.contacts[content.site.regulator],
+        contacts=registers.contacts,
         lawful_bases=tuple(content.lawful_bases),
         legislation=tuple(content.legislation),
         organisations=tuple(content.organisations),
-        notices=tuple(notices),
+        notices=in_site_order(notices),
     )
+
+
+def in_site_order(notices: list[Notice]) -> tuple[Notice, ...]:
+    """The main notice, then the others by title."""
+    return tuple(sorted(notices, key=lambda n: (not n.is_main, n.title.lower(), n.slug)))
 
 
 def _same_entries(previous: Site, content: ValidContent) -> bool:
@@ -179,13 +206,10 @@ def _same_entries(previous: Site, content: ValidContent) -> bool:
                for old, new in pairs)
 
 
-def _resolve_notice(
-    notice: NoticeBase,
-    organisations: dict[str, Organisation],
-    bases: dict[str, LawfulBasis],
-    acts: dict[str, Act],
-    contacts: dict[str, Contact],
-) -> Notice:
+def resolve_notice(notice: NoticeBase, registers: Registers) -> Notice:
+    """One notice with its ids replaced by the entries they name."""
+    organisations, bases, acts, contacts = (registers.organisations, registers.lawful_bases, registers.acts,
+                                            registers.contacts)
     if isinstance(notice, MainNotice):
         return Notice(
             content=notice,

@@ -42,10 +42,45 @@ class ValidContent:
     """Each notice's source file, by slug; and registers by register name."""
 
 
+@dataclass
+class SharedContent:
+    """Everything but the notices: the registers, the site's settings, and the ids notices may name."""
+
+    site: schema.SiteFile | None
+    registers: dict[str, list[Any]]
+    context: dict[str, dict[str, str]]
+    """Each register's ids (with their kind), and the contacts', for checking the notices' references."""
+    sources: dict[str, SourceFile]
+
+
 def validate_content(
     root: Path, diagnostics: Diagnostics, cache: ValidationCache | None = None
 ) -> ValidContent | None:
     """Load and validate `root/content`; None when any error was found."""
+    shared = validate_shared(root, diagnostics, cache)
+    if shared is None:
+        return None
+    folder = root / "content" / "notices"
+    notices = validate_notices(folder, shared.context, shared.sources, diagnostics, cache)
+    if cache is not None:
+        cache.forget_the_rest()
+    if diagnostics.errors or shared.site is None:
+        return None
+    return valid_content(shared, notices)
+
+
+def valid_content(shared: SharedContent, notices: list[schema.NoticeBase]) -> ValidContent:
+    """The shared content with these notices, once everything has passed."""
+    assert shared.site is not None
+    registers = shared.registers
+    return ValidContent(shared.site, registers["lawful_bases"], registers["legislation"],
+                        registers["organisations"], notices, shared.sources)
+
+
+def validate_shared(
+    root: Path, diagnostics: Diagnostics, cache: ValidationCache | None = None
+) -> SharedContent | None:
+    """The registers and site.yaml of `root/content`; None when there is no content folder."""
     content = root / "content"
     if not content.is_dir():
         diagnostics.error(content, (1, 1), "there is no content folder here",
@@ -80,14 +115,7 @@ def validate_content(
         site = (cache.checked_once(site_source, (repr(context),), diagnostics, check_site) if cache
                 else check_site())
         report_duplicate_ids(site_source, ("contacts",), diagnostics)
-
-    notices = validate_notices(content / "notices", context, sources, diagnostics, cache)
-    if cache is not None:
-        cache.forget_the_rest()
-    if diagnostics.errors or site is None:
-        return None
-    return ValidContent(site, registers["lawful_bases"], registers["legislation"],
-                        registers["organisations"], notices, sources)
+    return SharedContent(site, registers, context, sources)
 
 
 def _entry_id(entry: Any) -> str:

@@ -1,0 +1,201 @@
+"""Big builds, each notice taken through every stage in a worker (generator/per_notice.py): the same
+site and the same messages as the usual build, whatever the content; the usual build whenever that
+way cannot be sure of it."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_parallel import add_notices
+
+from generator import parallel, per_notice, processing
+from generator.build import BuildResult, build
+from generator.diagnostics import Diagnostics
+from generator.outline import NeedsWholeNotice, NoticeSummary
+from generator.resolve import resolve_references
+from generator.validate import validate_content
+
+MAIN = "content/notices/main.yaml"
+SERVICE_TEMPLATE = "templates/service-notice.html"
+
+
+def build_both_ways(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[BuildResult, BuildResult, list[Any]]:
+    """The usual build in one process, then a build that may take notices through in two workers
+    (from 4 notices up); with what `build_at_scale` returned (None: it handed over to the usual way)."""
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    usual = build(project, project / "usual")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
+    outcome: list[Any] = []
+    real = per_notice.build_at_scale
+
+    def noting(*args: Any, **kwargs: Any) -> BuildResult | None:
+        outcome.append(real(*args, **kwargs))
+        return outcome[-1]
+
+    monkeypatch.setattr(per_notice, "build_at_scale", noting)
+    big = build(project, project / "big")
+    return usual, big, outcome
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def messages(result: BuildResult) -> list[str]:
+    return [item.text() for item in result.diagnostics.items]
+
+
+def assert_same(usual: BuildResult, big: BuildResult, project: Path) -> None:
+    assert messages(big) == messages(usual)  # the same messages, in the same order
+    made, expected = files(project / "big"), files(project / "usual")
+    assert list(made) == list(expected)
+    assert [name for name in expected if made[name] != expected[name]] == []
+
+
+def test_notices_taken_through_in_workers_make_the_very_site_and_warnings_of_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 8)  # copies of a shipped notice, warnings and all
+    usual, big, outcome = build_both_ways(project, monkeypatch)
+    assert outcome and outcome[0] is not None, "the build did not take the notices through in workers"
+    assert len(files(project / "usual")) > 30 and usual.diagnostics.warnings
+    assert_same(usual, big, project)
+    assert big.compliance == usual.compliance
+    assert big.links is not None and usual.links is not None
+    assert big.links.external == usual.links.external
+
+
+def test_errors_in_notices_are_those_of_one_process_and_no_site_is_made(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 6)
+    copy = project / "content/notices/copy-2.yaml"
+    copy.write_text(copy.read_text("utf-8").replace("slug: copy-2", "slug: copy-1")  # two with one slug
+                    .replace("last_updated:", "last_updated: not a date\nunknown:", 1), "utf-8")
+    other = project / "content/notices/copy-4.yaml"
+    other.write_text(other.read_text("utf-8").replace("summary:", "summary: See [this](notice:nowhere).\n"
+                                                      "  Also:", 1), "utf-8")
+    usual, big, outcome = build_both_ways(project, monkeypatch)
+    assert outcome[0] is not None
+    assert usual.diagnostics.errors and messages(big) == messages(usual)
+    assert any("two notices have the slug" in text for text in messages(usual))
+    assert not (project / "big").exists() and not (project / "usual").exists()
+
+
+def test_a_second_main_notice_is_reported_as_in_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 6)
+    copy = project / "content/notices/copy-3.yaml"
+    copy.write_text((project / MAIN).read_text("utf-8").replace("slug: ", "slug: second-", 1), "utf-8")
+    usual, big, outcome = build_both_ways(project, monkeypatch)
+    assert any("only one notice with `kind: main`" in text for text in messages(usual))
+    assert messages(big) == messages(usual)
+
+
+@pytest.mark.parametrize("change", ["kind written late", "service page lists notices",
+                                    "service page lists pages", "sharing page reads more"])
+def test_when_it_cannot_be_sure_it_builds_the_usual_way(
+    project: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """The main notice is guessed from the top of its file, and the pages that list every notice get
+    outlines: a wrong guess, or a template that wants more, hands the build to the usual way."""
+    add_notices(project, 6)
+    if change == "kind written late":
+        main = project / MAIN
+        text = main.read_text("utf-8").replace("kind: main\n", "")
+        main.write_text(text + "\nkind: main\n", "utf-8")
+        assert len(text.encode()) > per_notice.HEAD
+    elif change == "service page lists notices":
+        replace_in(project / SERVICE_TEMPLATE, "{% block content %}",
+                   "{% block content %}<p>{{ site.notices | length }} notices</p>")
+    elif change == "service page lists pages":
+        replace_in(project / SERVICE_TEMPLATE, "{% block content %}",
+                   "{% block content %}<p>{{ pages | length }} pages</p>")
+    else:
+        replace_in(project / "templates/sharing.html", "{{ notice.title }}</a>",
+                   "{{ notice.title }}</a> ({{ notice.content.purposes.items | length }} purposes)")
+    usual, big, outcome = build_both_ways(project, monkeypatch)
+    assert outcome == [None], "it should have handed over to the usual build"
+    assert not usual.diagnostics.errors
+    assert_same(usual, big, project)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_the_main_notice_is_found_by_its_kind_not_its_name(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("slug: a\nkind: service\n", "utf-8")
+    (tmp_path / "b.yaml").write_text("# the main one\nslug: b\nkind: 'main'  # says who we are\n", "utf-8")
+    (tmp_path / "main-services.yaml").write_text("slug: c\nkind: service\n", "utf-8")
+    (tmp_path / "d.yaml").write_text("slug: d\nsummary: kind: main\n", "utf-8")
+    paths = sorted(tmp_path.iterdir())
+    assert per_notice.guess_main(paths) == tmp_path / "b.yaml"
+    assert per_notice.guess_main([tmp_path / "a.yaml", tmp_path / "d.yaml"]) is None
+
+
+def test_an_outline_has_what_every_notice_has_and_says_so_when_asked_for_more(project: Path) -> None:
+    content = validate_content(project, Diagnostics(project))
+    assert content is not None
+    site = resolve_references(content)
+    from generator.outline import notice_from, outline_of
+    from generator.resolve import Registers
+
+    notice = site.service_notices[0]
+    outline = pickle.loads(pickle.dumps(outline_of(notice)))  # as it comes back from a worker
+    again = notice_from(outline, Registers.of(content))
+    assert again.slug == notice.slug and again.title == notice.title
+    assert again.content.summary == notice.content.summary
+    assert again.recipients == notice.recipients and again.lawful_bases == notice.lawful_bases
+    assert again.recipients[0].organisation is notice.recipients[0].organisation  # the parent's own entry
+    assert not again.is_main
+    with pytest.raises(NeedsWholeNotice):
+        again.content.purposes  # noqa: B018
+    assert not hasattr(NoticeSummary, "purposes")
+
+
+def test_processing_csv_in_parts_from_the_rows_kept_on_disk_is_the_whole_file(project: Path) -> None:
+    content = validate_content(project, Diagnostics(project))
+    assert content is not None
+    site = resolve_references(content)
+    spool = processing.RowSpool()
+    try:
+        register = processing.register_names(site)
+        for notice in reversed(site.service_notices):  # in any order: the file is in the site's
+            spool.add(notice.slug, processing.notice_rows(site, notice, register).encode("utf-8"))
+        assert b"".join(processing.processing_csv_parts(site, spool)) == processing.processing_csv(site)
+    finally:
+        spool.close()
+    assert processing.processing_csv(site).count(b"\r\n") > 3
+
+
+def test_a_file_written_in_parts_is_linked_when_unchanged(tmp_path: Path) -> None:
+    from generator.write import Staging
+
+    out = tmp_path / "site"
+    first = Staging(out)
+    first.add("index.html", b"home")
+    first.write_parts("big.csv", [b"a,b\r\n", b"1,2\r\n"])
+    first.record(["big.csv"])
+    first.commit()
+    old = os.stat(out / "big.csv")
+    second = Staging(out)
+    second.add("index.html", b"home")
+    second.write_parts("big.csv", [b"a,b\r\n1,", b"2\r\n"])
+    second.write_parts("other.csv", [b"a,b\r\n", b"1,2\r\n", b"3,4\r\n"])
+    second.record(["big.csv", "other.csv"])
+    second.commit()
+    assert (out / "big.csv").read_bytes() == b"a,b\r\n1,2\r\n"
+    assert os.stat(out / "big.csv").st_ino == old.st_ino  # the same file: it kept its time of change
+    assert (out / "other.csv").read_bytes() == b"a,b\r\n1,2\r\n3,4\r\n"
