@@ -22,7 +22,7 @@ THRESHOLD = 200
 """Fewer jobs than this run in this process: starting workers would cost more than it saves."""
 LOAD_THRESHOLD = 400
 """Loading a file is quicker than rendering a page: below this many, workers would not pay."""
-CHUNKS_PER_WORKER = 8
+CHUNKS_PER_WORKER = 32
 """Jobs are handed out in this many chunks per worker, so one slow chunk does not hold up the rest."""
 MAX_CHUNK = 50
 """Nor more jobs than this in a chunk: a chunk's results are held whole until it comes back."""

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import jinja2
 
@@ -31,6 +31,7 @@ from .build import BuildResult, check_site_links
 from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
 from .diagnostics import Diagnostic, Diagnostics
 from .environment import create_environment
+from .incremental import WatchedSite
 from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .outline import NeedsWholeNotice, NoticeOutline, notice_from, outline_of
@@ -181,9 +182,10 @@ def _take_through(path: Path, state: _Shared) -> NoticeDone:
         return done  # errors, or a second main notice: reported by the parent
     resolved = resolve_notice(notice, state.registers)
     site = replace(state.site, notices=(state.main, resolved))
+    watched = WatchedSite(site)  # the rules of a service notice read no other notice: noted if one does
     try:
-        done.result, done.check_problems = check_notice(site, resolved, read.source, state.main_source,
-                                                        state.today, state.root)
+        done.result, done.check_problems = check_notice(cast(Site, watched), resolved, read.source,
+                                                        state.main_source, state.today, state.root)
         rendered = make_notice_page(site, resolved, state.env, state.templates, state.root, state.staging)
     except NeedsWholeNotice:
         done.needs_whole_site = True
@@ -191,7 +193,8 @@ def _take_through(path: Path, state: _Shared) -> NoticeDone:
     from .linkscan import compact
 
     rendered.scans = {name: compact(scan) for name, scan in rendered.scans.items()}
-    done.rendered, done.needs_whole_site = rendered, rendered.read_other_notices
+    done.rendered = rendered
+    done.needs_whole_site = rendered.read_other_notices or watched.read_other_notices
     done.rows = processing.notice_rows(site, resolved, state.register_names).encode("utf-8")
     done.outline = outline_of(resolved)
     return done
@@ -206,13 +209,13 @@ def _finish(state: _Shared, done: list[NoticeDone], rows: processing.RowSpool, s
     results = []
     for notice in site.notices:  # in the site's order, as in one process
         if notice.is_main:
-            outcome, problems = check_notice(site, notice, state.main_source, state.main_source, state.today,
-                                            state.root)
+            checked, problems = check_notice(site, notice, state.main_source, state.main_source, state.today,
+                                             state.root)
         else:
             made = by_slug[notice.slug]
             assert made.result is not None
-            outcome, problems = made.result, made.check_problems
-        results.append(outcome)
+            checked, problems = made.result, made.check_problems
+        results.append(checked)
         diagnostics.items += problems
     made_elsewhere = {f"{notice.read.slug}/index.html": notice.rendered for notice in done if notice.rendered}
     scans: dict[str, PageScan] = {}

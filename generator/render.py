@@ -72,7 +72,9 @@ def render_site(
     if output is not None:
         assert memo is None, "the preview keeps its pages in memory"
         writing = [partial(_write_out, jobs[name], output, scans is not None) for name in order]
-        written = parallel.each(writing, workers=workers)
+        # With the notices' pages made elsewhere, what is left are the pages that list every notice:
+        # few, but each as big as the site; worth spreading over the cores from two.
+        written = parallel.each(writing, workers=workers, threshold=2 if made_elsewhere else None)
         return _stream(site, pages, order, written, diagnostics, templates, output, scans, done)
     results = parallel.each([jobs[name] for name in order], workers=workers)
     done.update(zip(order, results, strict=True))
