@@ -33,6 +33,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     )
     fragments = Fragments()  # see fragments.py: markup that every notice repeats, made once
     env.globals["cached"] = fragments.cached
+    env.filters["cached"] = fragments.cached_entry
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
     env.globals["notice_sections"] = notice_sections

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -30,6 +31,10 @@ Markdown construct starts at a letter, and none of these characters starts one i
 `_` (a word character to `\\w`, and emphasis to Markdown), which `_is_plain` rules out first."""
 _PLAIN_TEXT = re.compile(rf"\n*{_PLAIN_LINE}(?:\n+{_PLAIN_LINE})*\n*")
 _BLANK_LINES = re.compile(r"\n\n+")
+_PLAIN_NOTICE_LINK = re.compile(r"\[([^\W\d_][\w ,.;:'’‘“”\"()?!/%£€–—+=@#-]*(?<! ))\]"
+                                r"\(notice:([a-z0-9]+(?:-[a-z0-9]+)*)(#[A-Za-z0-9_-]+)?\)")
+"""`[words](notice:SLUG#section)`, its words a plain line (see _PLAIN_LINE), as editors link to another
+notice: prose that is plain but for such links is made without the parser (see `_linked_plain`)."""
 
 
 def is_safe_link(url: str) -> bool:
@@ -105,6 +110,10 @@ def inspect(text: str) -> MarkdownProblems:
     found = MarkdownProblems()
     if "]" not in text and "<" not in text:
         return found  # a link needs `](`, `]:` or `<...>`, and HTML starts with `<`: most prose has neither
+    linked = _linked_plain(text)
+    if linked is not None:  # plain words and links to notices: nothing to drop or escape
+        found.notice_links = [f"notice:{slug}{section}" for _, slug, section in zip(*linked[1:], strict=True)]
+        return found
     for token in _inline_tokens(_link_finder(), text):
         if token.type == "link_open":
             href = str(token.attrGet("href") or "")
@@ -112,8 +121,9 @@ def inspect(text: str) -> MarkdownProblems:
                 found.notice_links.append(href)
             elif not is_safe_link(href):
                 found.unsafe_links.append(href)
-    found.html = [t.content.strip() for t in _inline_tokens(_html_finder(), text)
-                  if t.type in ("html_inline", "html_block") and t.content.strip()]
+    if "<" in text:  # HTML starts with `<`: without one, no need to read the text again
+        found.html = [t.content.strip() for t in _inline_tokens(_html_finder(), text)
+                      if t.type in ("html_inline", "html_block") and t.content.strip()]
     return found
 
 
@@ -142,14 +152,21 @@ def render_block(text: str, root: str = "") -> str:
     if _is_plain(text):  # most prose: paragraphs of plain words, the same HTML sooner
         paragraphs = _BLANK_LINES.split(text.strip("\n"))
         return "".join([f"<p>{paragraph}</p>\n" for paragraph in paragraphs]).replace('"', "&quot;")
+    linked = _linked_html(text, root)
+    if linked is not None:  # plain words and links to notices: the same HTML sooner too
+        return "".join([f"<p>{paragraph}</p>\n" for paragraph in _BLANK_LINES.split(linked.strip("\n"))])
     return parser().render(text, {"root": root})
 
 
 @lru_cache(maxsize=32_768)
 def render_inline(text: str, root: str = "") -> str:
     """One line of Markdown, without a surrounding paragraph."""
-    if "\n" not in text and _is_plain(text):  # plain words: the same HTML sooner
-        return text.replace('"', "&quot;")
+    if "\n" not in text:
+        if _is_plain(text):  # plain words: the same HTML sooner
+            return text.replace('"', "&quot;")
+        linked = _linked_html(text, root)
+        if linked is not None:
+            return linked
     return parser().renderInline(text, {"root": root})
 
 
@@ -157,3 +174,30 @@ def _is_plain(text: str) -> bool:
     """Whether the text is paragraphs of plain lines (see _PLAIN_LINE): Markdown would only wrap each
     paragraph in <p> and write `"` as `&quot;`. tests/test_markdown.py compares the two ways."""
     return "_" not in text and _PLAIN_TEXT.fullmatch(text) is not None
+
+
+def _linked_plain(text: str) -> tuple[list[str], list[str], list[str], list[str]] | None:
+    """Text that is plain (see _is_plain) but for `[words](notice:...)` links, split in four: the
+    text around the links, and each link's words, slug and section (or ""); else None. Markdown
+    would make each such link `<a href>` its words, and the rest as it makes plain text."""
+    if "](notice:" not in text:
+        return None
+    parts = _PLAIN_NOTICE_LINK.split(text)
+    around, words, slugs, sections = parts[0::4], parts[1::4], parts[2::4], parts[3::4]
+    shown = "".join([piece for pair in zip(around, [*words, ""], strict=True) for piece in pair])
+    if not _is_plain(shown):
+        return None
+    return around, words, slugs, [section or "" for section in sections]
+
+
+def _linked_html(text: str, root: str) -> str | None:
+    """The HTML of `_linked_plain` text, without its paragraphs; else None."""
+    linked = _linked_plain(text)
+    if linked is None:
+        return None
+    around, words, slugs, sections = linked
+    html = [around[0].replace('"', "&quot;")]
+    for shown, slug, section, after in zip(words, slugs, sections, around[1:], strict=True):
+        href = escapeHtml(f"{root}{slug}/{section}")  # as _link_open makes it, and the renderer writes it
+        html += (f'<a href="{href}">', shown.replace('"', "&quot;"), "</a>", after.replace('"', "&quot;"))
+    return "".join(html)

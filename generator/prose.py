@@ -35,7 +35,11 @@ def check_markdown(source: SourceFile, model: type[BaseModel], diagnostics: Diag
     all are read (`check_notice_links`), and this check of one file can run in any worker.
     """
     notice_links: list[NoticeLink] = []
-    for location, text in markdown_fields(model, source.data, ()):
+    fields: list[tuple[Location, str]] = []
+    _collect_markdown(model, source.data, (), fields)
+    for location, text in fields:
+        if "]" not in text and "<" not in text:
+            continue  # no link and no HTML (see markdown.inspect): most prose
         found = markdown.inspect(text)
         notice_links += [(location, href) for href in found.notice_links]
         if not (found.unsafe_links or found.html):
@@ -87,6 +91,14 @@ def _check_notice_link(
 
 def markdown_fields(model: Any, data: Any, location: Location) -> Iterator[tuple[Location, str]]:
     """Every Markdown string in `data`, walked alongside the model that describes it."""
+    found: list[tuple[Location, str]] = []
+    _collect_markdown(model, data, location, found)
+    return iter(found)
+
+
+def _collect_markdown(model: Any, data: Any, location: Location, found: list[tuple[Location, str]]) -> None:
+    """Add every Markdown string in `data` to `found`: a plain recursive walk, as every notice is
+    walked whole (a generator at each level cost more than the checks of the strings it found)."""
     fields = _field_kinds(model) if isinstance(model, type) else None
     if fields is None or not isinstance(data, dict):
         return
@@ -94,16 +106,16 @@ def markdown_fields(model: Any, data: Any, location: Location) -> Iterator[tuple
         kind = fields.get(key)
         if kind is None:
             continue
-        here = location + (key,)
         if kind is _MARKDOWN:
             if isinstance(value, str):
-                yield here, value
-            continue
-        if not isinstance(value, (dict, list)):
-            continue  # nothing to walk into
-        items = enumerate(value) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            yield from markdown_fields(kind, item, here if index is None else here + (index,))
+                found.append((location + (key,), value))
+        elif isinstance(value, dict):
+            _collect_markdown(kind, value, location + (key,), found)
+        elif isinstance(value, list):
+            here = location + (key,)
+            for index, item in enumerate(value):
+                if isinstance(item, dict):  # nothing else holds a field
+                    _collect_markdown(kind, item, here + (index,), found)
 
 
 _MARKDOWN = object()

@@ -12,6 +12,7 @@ wrong and where. tests/test_load.py checks that both ways give the same values.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -23,12 +24,21 @@ except ImportError:  # PyYAML without libyaml: load.py's full reading is the onl
     _CParser = None
 
 _STR = "tag:yaml.org,2002:str"
-_MERGE = "tag:yaml.org,2002:merge"
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
-_MAY_NOT_BE_TEXT = frozenset(_resolver.yaml_implicit_resolvers)
-"""The first characters of a plain value that YAML may read as other than text (a digit, `-`, `t`
-for true, `~`...): a value starting with any other is text without asking the resolver."""
+_MAY_NOT_BE_TEXT = {
+    first: re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in resolvers), resolvers[0][1].flags)
+    for first, resolvers in _resolver.yaml_implicit_resolvers.items()
+}
+"""By the first character of a plain value that YAML may read as other than text (a digit, `-`, `t`
+for true, `~`...), the resolver's patterns for that character in one: a value that matches none of
+them is text without asking the resolver, which tries them one at a time. A value that starts with
+any other character is text. (The patterns of one character all have the same flags.)"""
+_MERGE_KEY = "<<"
+"""The one plain key that YAML reads as a merge: the resolver's only pattern for `<` is `^(?:<<)$`."""
+
+_Scalar, _MappingStart, _MappingEnd = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceStart, _SequenceEnd, _Alias = yaml.SequenceStartEvent, yaml.SequenceEndEvent, yaml.AliasEvent
 
 
 class _GiveUp(Exception):
@@ -56,55 +66,97 @@ def quick_values(text: str, max_values: int, max_depth: int) -> Any:
 
 
 class _Reader:
+    """One document's events to its values. Most events are a key and its text: they are read in the
+    loop of their mapping or list, in few Python steps (a notice has hundreds of events, and reading
+    the notices was the biggest part of a big build)."""
+
     def __init__(self, parser: Any, max_values: int, max_depth: int) -> None:
-        self.parser = parser
+        self.next_event = parser.get_event
         self.left = max_values
         self.max_depth = max_depth
 
     def value(self, event: Any, depth: int) -> Any:
         self.left -= 1
         kind = type(event)
-        if self.left < 0 or depth > self.max_depth or kind is yaml.AliasEvent or event.anchor is not None:
+        if self.left < 0 or depth > self.max_depth or kind is _Alias or event.anchor is not None:
             raise _GiveUp
-        if kind is yaml.ScalarEvent:
-            return self.scalar(event)
-        if kind is yaml.MappingStartEvent and event.implicit:
+        if kind is _Scalar:
+            return _scalar(event)
+        if kind is _MappingStart and event.implicit:
             return self.mapping(depth)
-        if kind is yaml.SequenceStartEvent and event.implicit:
-            items = []
-            while type(event := self.parser.get_event()) is not yaml.SequenceEndEvent:
-                items.append(self.value(event, depth + 1))
-            return items
+        if kind is _SequenceStart and event.implicit:
+            return self.sequence(depth)
         raise _GiveUp  # a collection with an explicit tag
 
     def mapping(self, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        while type(key := self.parser.get_event()) is not yaml.MappingEndEvent:
-            if type(key) is not yaml.ScalarEvent or key.anchor is not None or key.value in result:
+        next_event = self.next_event
+        inner = depth + 1
+        too_deep = inner > self.max_depth
+        texts = 0  # the keys and texts read here, counted against max_values at the end
+        while type(key := next_event()) is not _MappingEnd:
+            if type(key) is not _Scalar or key.anchor is not None or (name := key.value) in result:
                 raise _GiveUp  # a key that is a list or mapping, or written twice
-            if not (key.implicit[0] or key.implicit[1]):
+            plain, quoted = key.implicit
+            if not (plain or quoted):
                 raise _GiveUp  # an explicit tag on the key
-            if key.implicit[0] and key.value[:1] in _MAY_NOT_BE_TEXT and _resolver.resolve(
-                    yaml.ScalarNode, key.value, (True, False)) == _MERGE:
+            if plain and name == _MERGE_KEY:
                 raise _GiveUp
-            self.left -= 1
-            result[key.value] = self.value(self.parser.get_event(), depth + 1)
+            event = next_event()
+            if type(event) is _Scalar and event.implicit[0] and event.anchor is None:  # plain text, mostly
+                if too_deep:
+                    raise _GiveUp
+                texts += 2
+                text = event.value
+                patterns = _MAY_NOT_BE_TEXT.get(text[:1])
+                result[name] = text if patterns is None or patterns.match(text) is None else _scalar(event)
+            else:
+                texts += 1
+                result[name] = self.value(event, inner)
+        self._count(texts)
         return result
 
-    @staticmethod
-    def scalar(event: yaml.ScalarEvent) -> Any:
-        plain, quoted = event.implicit
-        if not plain:
-            if quoted:
-                return event.value  # quoted, or a block of text: always text
-            raise _GiveUp  # an explicit tag
-        if event.value[:1] not in _MAY_NOT_BE_TEXT:
-            return event.value
-        tag = _resolver.resolve(yaml.ScalarNode, event.value, (True, False))
-        if tag == _STR:
-            return event.value
-        construct = _constructor.yaml_constructors.get(tag)
-        if construct is None:
+    def sequence(self, depth: int) -> list[Any]:
+        items: list[Any] = []
+        next_event = self.next_event
+        inner = depth + 1
+        too_deep = inner > self.max_depth
+        texts = 0
+        while (kind := type(event := next_event())) is not _SequenceEnd:
+            if kind is _Scalar and event.implicit[0] and event.anchor is None:  # plain text, mostly
+                if too_deep:
+                    raise _GiveUp
+                texts += 1
+                text = event.value
+                patterns = _MAY_NOT_BE_TEXT.get(text[:1])
+                items.append(text if patterns is None or patterns.match(text) is None else _scalar(event))
+            else:
+                items.append(self.value(event, inner))
+        self._count(texts)
+        return items
+
+    def _count(self, values: int) -> None:
+        """Count `values` more against max_values."""
+        self.left -= values
+        if self.left < 0:
             raise _GiveUp
-        node = yaml.ScalarNode(tag, event.value, style=event.style)
-        return construct(_constructor, node)  # a number, a date, true or false, or null
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    plain, quoted = event.implicit
+    value = event.value
+    if not plain:
+        if quoted:
+            return value  # quoted, or a block of text: always text
+        raise _GiveUp  # an explicit tag
+    patterns = _MAY_NOT_BE_TEXT.get(value[:1])
+    if patterns is None or patterns.match(value) is None:
+        return value
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    construct = _constructor.yaml_constructors.get(tag)
+    if construct is None:
+        raise _GiveUp
+    node = yaml.ScalarNode(tag, value, style=event.style)
+    return construct(_constructor, node)  # a number, a date, true or false, or null

@@ -135,10 +135,11 @@ def test_a_cached_component_gives_what_the_component_gives_for_the_entry_given()
     renamed = council.model_copy(update={"name": "Bradford Council"})  # as an edit to the register makes
     env = create_environment(PROJECT / "templates")
     both = env.from_string('{% import "components/macros.html" as c %}'
-                           "{{ cached(c.organisation_name, org) }}|{{ c.organisation_name(org) }}")
+                           "{{ cached(c.organisation_name, org) }}|{{ org | cached(c.organisation_name) }}"
+                           "|{{ c.organisation_name(org) }}")
     for organisation in (council, renamed, council, renamed):
-        cached, made = both.render(org=organisation).split("|")
-        assert cached == made
+        cached, filtered, made = both.render(org=organisation).split("|")
+        assert cached == filtered == made
     assert ">Bradford Council</a>" in both.render(org=renamed)
 
 

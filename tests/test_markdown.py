@@ -11,7 +11,10 @@ from bs4 import BeautifulSoup
 from conftest import PROJECT, notices
 
 from generator.markdown import (
+    _inline_tokens,
     _is_plain,
+    _link_finder,
+    _linked_plain,
     inspect,
     is_safe_link,
     link_targets,
@@ -153,3 +156,38 @@ def test_plain_prose_gets_exactly_the_html_the_markdown_parser_gives() -> None:
                 repr(text)
         plain += _is_plain(text)
     assert plain > 500, "too few plain texts: the comparison would prove little"
+
+
+# Plain prose with links to notices skips the parser too (see markdown._linked_plain): the page, and the
+# checks made before it is rendered, must not be able to tell.
+NOTICE_LINKS = [
+    "[main privacy notice](notice:privacy-notice#your-rights)", "[a](notice:x)", "[Ab](notice:ab).",
+    '[a "q" b](notice:y)', "[a (b)](notice:a-b#S_1)", "[Été ’x’](notice:é)", "x[a](notice:y)z",
+    "![a](notice:y)", "[a](notice:y)(b)",
+]
+ODD_LINKS = [
+    "[x ](notice:y)", "[1a](notice:y)", "[a_b](notice:y)", "[a](notice:Y)", "[a](notice:y#)",
+    "[a](notice:y \"t\")", "[[a](notice:y)](notice:z)", "\\[a](notice:y)", "[a](<notice:y>)",
+    "[a*b](notice:y)", "[a]\n(notice:y)", "[a\nb](notice:y)", "[a](notice:y)  \n", "[a](https://x.org)",
+    "[a]: notice:y", "[a](javascript:x)", "<b>",
+]
+
+
+def test_prose_with_links_to_notices_gets_exactly_what_the_parser_gives() -> None:
+    rng = random.Random(20261121)
+    words = ["word ", "Word", " ", ".", ",", "\n", "\n\n", '"', "!", "(", ")", "#", "x"]
+    texts = [text for text in content_prose() if "notice:" in text]
+    odd = NOTICE_LINKS + ODD_LINKS
+    for pieces in (words + NOTICE_LINKS, words + odd, PIECES + odd) * 2_000:
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))))
+    linked = 0
+    for text in texts:
+        for root in ("", "../"):
+            assert render_block.__wrapped__(text, root) == parser().render(text, {"root": root}), repr(text)
+            assert render_inline.__wrapped__(text, root) == parser().renderInline(text, {"root": root}), \
+                repr(text)
+        tokens = _inline_tokens(_link_finder(), text)
+        hrefs = [str(token.attrGet("href")) for token in tokens if token.type == "link_open"]
+        assert inspect(text).notice_links == [href for href in hrefs if href.lower().startswith("notice:")]
+        linked += _linked_plain(text) is not None
+    assert linked > 500, "too few texts took the quick way: the comparison would prove little"
