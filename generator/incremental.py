@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING, Any
 from .resolve import Notice, Site
 
 if TYPE_CHECKING:
+    import jinja2
+
     from .pages import Page, Rendered
 
 
 def reusable_pages(
-    site: Site, templates: Path, pages: list[Page], memo: dict[str, Any]
+    site: Site, templates: Path, pages: list[Page], memo: dict[str, Any],
+    env: jinja2.Environment | None = None,
 ) -> dict[str, Rendered]:
     """The service notice pages of the last render that would come out the same again.
 
@@ -32,7 +35,10 @@ def reusable_pages(
     inputs = (templates_state(templates), site.config, site.controller, site.data_protection_officer,
               site.regulator, site.contacts, site.main_notice, site.lawful_bases, site.legislation,
               site.organisations)
-    if memo.get("inputs") != inputs:
+    previous = memo.get("inputs")
+    if env is not None and previous is not None and previous[0] != inputs[0]:
+        forget_compiled_templates(env)
+    if previous != inputs:
         memo.clear()
         memo["inputs"] = inputs
     kept: dict[tuple[str, int], tuple[Rendered, Notice]] = memo.setdefault("pages", {})
@@ -54,6 +60,18 @@ def remember_pages(memo: dict[str, Any], pages: list[Page], done: dict[str, Rend
         if notice is not None and not notice.is_main and made is not None and not made.read_other_notices:
             kept[page.path, id(notice)] = (made, notice)
     memo["pages"] = kept
+
+
+def forget_compiled_templates(env: jinja2.Environment) -> None:
+    """After a save to any template, let every template be loaded again, not only the one saved.
+
+    Jinja2's auto_reload reloads a template whose own file changed, but a template keeps what it
+    imported: components/history.html would go on using the `section` macro of macros.html as it
+    was before the save. Loading them all again is quick: their compiled code is in the bytecode
+    cache (see environment.py).
+    """
+    if env.cache is not None:
+        env.cache.clear()
 
 
 def templates_state(templates: Path) -> tuple[tuple[str, int, int], ...]:

@@ -57,9 +57,9 @@ def render_site(
     pages = plan_pages(site)
     renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=scans is not None,
                             watch=memo is not None, rows=rows)
-    renderer.compile()  # once, before any worker starts, so that none compiles them again
-    done = (incremental.reusable_pages(site, templates, pages, memo) if memo is not None
+    done = (incremental.reusable_pages(site, templates, pages, memo, env) if memo is not None
             else dict(made_elsewhere or {}))
+    renderer.compile()  # once, before any worker starts, so that none compiles them again
     jobs: dict[str, Callable[[], Rendered]] = {page.path: partial(renderer.page, page) for page in pages
                                                if page.path not in done}
     jobs["sitemap.xml"] = renderer.sitemap

@@ -145,3 +145,21 @@ def test_a_link_to_a_lawful_basis_is_still_checked_while_its_page_waits(project:
     assert isinstance(after.files, incremental.LazyFiles) and not after.files.ready("lawful-bases/index.html")
     assert not after.diagnostics.errors
     assert_same_as_full_build(project, after)
+
+
+def test_a_component_edit_reaches_the_components_that_use_it_in_the_preview(project: Path) -> None:
+    """A save to components/macros.html changes a notice's "Changes" section too, which
+    components/history.html makes with the `section` macro it imports from macros.html."""
+    from generator.environment import create_environment
+
+    env = create_environment(project / "templates")
+    env.auto_reload = True  # as the preview keeps it (serve.py)
+    memo = BuildMemo()
+    run_pipeline(project, base_url=BASE, templates_env=env, memo=memo)
+    edit(project, "templates/components/macros.html", '<section class="notice-section"',
+         '<section class="notice-section edited"')
+    after = run_pipeline(project, base_url=BASE, templates_env=env, memo=memo)
+    page = after.files["prevention-and-early-help/index.html"]
+    assert b'id="changes"' in page
+    assert b'<section class="notice-section"' not in page, "a section kept the markup from before the save"
+    assert_same_as_full_build(project, after)
