@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
-from typing import BinaryIO
 
 PROJECT_MARKERS = ("content", "templates", "pyproject.toml", ".git", "generator")
 SITE_MARKER = "index.html"
@@ -79,6 +78,8 @@ class Staging:
         """Every file added, in the order added."""
         self._previous = self.out.is_dir()
         """Whether there is a previous site whose unchanged files can be linked (see `write`)."""
+        self._umask = _current_umask()
+        """Files and folders are made 0644 and 0755, and changed to that only if the umask hides them."""
         self._made: set[str] = {""}
         """The folders (relative to the staging folder) made so far by this process."""
 
@@ -89,35 +90,35 @@ class Staging:
 
     def write(self, name: str, body: bytes) -> None:
         """Write one file without recording it: for a forked worker, whose parent records the names
-        it hands back (see `record`)."""
-        self.write_parts(name, (body,), size=len(body))
+        it hands back (see `record`).
 
-    def write_parts(self, name: str, parts: Iterable[bytes], *, size: int | None = None) -> None:
-        """`write`, for a file made in parts that is never whole in memory (processing.csv is 70 MB
-        at 10,000 notices).
-
-        When the previous site has this file with these very bytes, the new site links to it instead:
-        writing is most of a big build's time on a slow disk (a thousand notices make 80 MB), and a
-        rebuild changes few files. The old file keeps its time of change, so a deploy that copies
-        only changed files copies only those. The old site is only read, never changed.
+        When the previous site has this file with these very bytes, the new site links to it instead
+        of writing: writing is most of a big build's time on a slow disk (a thousand notices make
+        80 MB), and a rebuild changes few files. The old file keeps its time of change, so a deploy
+        that copies only changed files copies only those. The old site is only read, never changed.
         """
         target = self._target(name)
+        if self._previous:
+            previous = os.path.join(self.out, name)
+            if _same_bytes(previous, body):
+                try:
+                    os.link(previous, target)
+                    return
+                except OSError:  # links not allowed here: write it
+                    pass
+        self._write_file(target, (body,))
+
+    def write_parts(self, name: str, parts: Iterable[bytes]) -> None:
+        """`write`, for a file made in parts that is never whole in memory (processing.csv is 70 MB at
+        10,000 notices): compared with the previous site's as it is written, and linked if the same."""
+        target = self._target(name)
         previous = os.path.join(self.out, name)
-        old = _open_previous(previous, size) if self._previous else None
-        same = old is not None
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        old = _open_previous(previous) if self._previous else None
         try:
-            os.fchmod(descriptor, 0o644)  # whatever the umask: web servers need to read it
-            for part in parts:
-                view = memoryview(part)
-                while view:
-                    view = view[os.write(descriptor, view):]
-                same = same and old is not None and old.read(len(part)) == part
-            same = same and old is not None and old.read(1) == b""
+            same = self._write_file(target, parts, old)
         finally:
-            os.close(descriptor)
             if old is not None:
-                old.close()
+                os.close(old)
         if same:
             linked = target + ".unchanged"
             try:
@@ -126,6 +127,22 @@ class Staging:
             except OSError:  # links not allowed here: the file just written stays
                 with suppress(FileNotFoundError):
                     os.unlink(linked)
+
+    def _write_file(self, target: str, parts: Iterable[bytes], old: int | None = None) -> bool:
+        """Write `parts` to `target`; whether they are the very bytes of the open file `old`."""
+        same = old is not None
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            if self._umask & 0o044:
+                os.fchmod(descriptor, 0o644)  # whatever the umask: web servers need to read it
+            for part in parts:
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(descriptor, view):]
+                same = same and old is not None and _read_exactly(old, len(part)) == part
+            return same and old is not None and os.read(old, 1) == b""
+        finally:
+            os.close(descriptor)
 
     def _target(self, name: str) -> str:
         """The path of `name` in the new site, its folder made; refusing any name outside it."""
@@ -145,8 +162,8 @@ class Staging:
     def commit(self) -> None:
         """Swap the new site in for the old one; on any failure (or Ctrl-C) the old one stays."""
         try:
-            made = {os.path.dirname(name) for name in self.names}
-            for folder in sorted({parent for child in made for parent in _with_parents(child)}):
+            made = {os.path.dirname(name) for name in self.names} if self._umask & 0o055 else set()
+            for folder in sorted({parent for child in made for parent in _with_parents(child)} | {""}):
                 os.chmod(os.path.join(self.folder, folder), 0o755)  # mkdtemp makes 0700; web servers read it
             with _interrupts_deferred():
                 _swap(self.folder, self.out)
@@ -159,18 +176,41 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _open_previous(path: str, size: int | None) -> BinaryIO | None:
-    """The previous site's file to compare with, unless it is missing, a link, or not `size` long."""
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _same_bytes(path: str, body: bytes) -> bool:
+    """Whether the file at `path` (not a link) holds exactly `body`."""
+    old = _open_previous(path)
+    if old is None:
+        return False
     try:
-        if os.path.islink(path):
-            return None
-        old = open(path, "rb")  # noqa: SIM115 (closed by the caller)
-    except OSError:
+        return os.fstat(old).st_size == len(body) and _read_exactly(old, len(body)) == body
+    finally:
+        os.close(old)
+
+
+def _open_previous(path: str) -> int | None:
+    """The previous site's file to compare with, open, unless it is missing or a link."""
+    try:
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError:  # missing, or a link (O_NOFOLLOW): write the file
         return None
-    if size is not None and os.fstat(old.fileno()).st_size != size:
-        old.close()
-        return None
-    return old
+
+
+def _read_exactly(descriptor: int, size: int) -> bytes:
+    """`size` bytes, or fewer at the end of the file (os.read may return less than asked)."""
+    chunks = []
+    while size > 0:
+        chunk = os.read(descriptor, size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 def _with_parents(folder: str) -> list[str]:

@@ -209,3 +209,24 @@ def test_an_unchanged_file_shared_with_the_old_site_survives_a_failed_build(tmp_
     staging.add("index.html", b"half")
     staging.abort()
     assert _snapshot(out) == OLD
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o027])
+def test_a_published_site_is_readable_by_the_web_server_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    previous = os.umask(umask)
+    try:
+        out = tmp_path / "site"
+        staging = write.Staging(out)
+        staging.add("index.html", b"home")
+        staging.add("a/b/index.html", b"deep")
+        staging.write_parts("a/register.csv", [b"x,y\r\n", b"1,2\r\n"])
+        staging.record(["a/register.csv"])
+        staging.commit()
+    finally:
+        os.umask(previous)
+    modes = {path.relative_to(out).as_posix(): oct(path.stat().st_mode & 0o777) for path in out.rglob("*")}
+    assert modes == {"index.html": "0o644", "a": "0o755", "a/b": "0o755", "a/b/index.html": "0o644",
+                     "a/register.csv": "0o644"}
+    assert oct(out.stat().st_mode & 0o777) == "0o755"
