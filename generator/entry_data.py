@@ -1,60 +1,94 @@
-"""Register entries as data for notice.json, made once per build.
+"""Register entries as data for notice.json, each made once.
 
 Every notice.json carries, in place of each id, the register entry it names, and a thousand notices
-name the same few entries: each entry's data is made once per build, in the order of its model for
-the file and with its keys sorted for the content hash (see export.py). A new build has a new `Site`,
-so the preview's next build starts afresh and never shows an edited entry as it was.
+name the same few entries: each entry's data is made once, in the order of its model for the file and
+with its keys sorted for the content hash (see export.py).
+
+The data is kept with the very entry it was made from, for as long as that entry lives. Entries are
+frozen models, so an entry's data never changes; an edited register file gives new entries (the
+preview's next build never shows an edited entry as it was). Keeping it by entry, not by site, matters
+in a big build: each notice's worker makes a `Site` of its own (per_notice.py), yet the entries are the
+build's.
 """
 
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
-from .resolve import Site
 from .schema import Model
+
+T = TypeVar("T")
+
+
+class PerEntry:
+    """Values made from register entries, each kept with the very entry it was made from while that
+    entry lives (and dropped before its id can be given to another object). Entries are frozen models:
+    what is made of one never changes. Other arguments (text) are kept by value."""
+
+    def __init__(self) -> None:
+        self.made: dict[Hashable, Any] = {}
+        """By `key(entry, more)`: a caller may look here first, and call `make` when it is not there."""
+        self._watches: dict[Hashable, weakref.ref[Any]] = {}
+
+    @staticmethod
+    def key(entry: object, more: Hashable = None) -> Hashable:
+        return id(entry) if more is None else (id(entry), more)
+
+    def get(self, entry: object, more: Hashable, make: Callable[[], T]) -> T:
+        """make(), the first time it is asked for this entry and `more`; what it made, after."""
+        key = self.key(entry, more)
+        try:
+            return self.made[key]  # type: ignore[no-any-return]
+        except KeyError:
+            return self.make(entry, more, make)
+
+    def make(self, entry: object, more: Hashable, make: Callable[[], T]) -> T:
+        """make(), kept for this entry and `more`."""
+        made = make()
+        key = self.key(entry, more)
+
+        def forget(_: weakref.ref[Any]) -> None:
+            self.made.pop(key, None)
+            self._watches.pop(key, None)
+
+        try:
+            self._watches[key] = weakref.ref(entry, forget)
+        except TypeError:  # cannot be watched: made each time
+            return made
+        self.made[key] = made
+        return made
 
 
 class EntryData:
-    """Each register entry of one site as data (shared by every notice that names it: not to be changed)."""
+    """Each register entry's data (shared by every notice that names it: not to be changed)."""
 
-    def __init__(self, site: Site) -> None:
-        self.site = weakref.ref(site)
-        self._written: dict[int, dict[str, Any]] = {}
-        self._sorted: dict[int, dict[str, Any]] = {}
-        self._entries: list[Model] = []
-        """Kept, so that no entry's id is given to another object while its data is here."""
+    def __init__(self) -> None:
+        self._kept = PerEntry()
 
     def as_written(self, entry: Model) -> dict[str, Any]:
         """The entry's fields in the order of its model, without those it leaves empty."""
-        try:
-            return self._written[id(entry)]
-        except KeyError:
-            return self._make(entry)[0]
+        made = self._kept.made.get(id(entry))  # a notice names some forty entries: the quick way first
+        return (made or self._kept.make(entry, None, lambda: _both(entry)))[0]
 
     def sorted(self, entry: Model) -> dict[str, Any]:
         """The same with its keys sorted, as the content hash reads them."""
-        try:
-            return self._sorted[id(entry)]
-        except KeyError:
-            return self._make(entry)[1]
-
-    def _make(self, entry: Model) -> tuple[dict[str, Any], dict[str, Any]]:
-        written = self._written[id(entry)] = entry.model_dump(mode="json", exclude_none=True)
-        self._sorted[id(entry)] = with_sorted_keys(written)
-        self._entries.append(entry)
-        return written, self._sorted[id(entry)]
+        made = self._kept.made.get(id(entry))
+        return (made or self._kept.make(entry, None, lambda: _both(entry)))[1]
 
 
-_last: EntryData | None = None
+def _both(entry: Model) -> tuple[dict[str, Any], dict[str, Any]]:
+    written = entry.model_dump(mode="json", exclude_none=True)
+    return written, with_sorted_keys(written)
 
 
-def entry_data(site: Site) -> EntryData:
-    """The entries' data for this build's site: made again for a new site."""
-    global _last
-    if _last is None or _last.site() is not site:
-        _last = EntryData(site)
-    return _last
+_ENTRIES = EntryData()
+
+
+def entry_data() -> EntryData:
+    """The entries' data: one store for the process, each entry kept while it lives."""
+    return _ENTRIES
 
 
 def with_sorted_keys(data: dict[str, Any]) -> dict[str, Any]:

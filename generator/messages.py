@@ -142,10 +142,24 @@ def _report_blank(source: SourceFile, location: Location, diagnostics: Diagnosti
 
 
 def _blank_locations(data: Any, location: Location) -> list[Location]:
+    """Where `data` has nothing (None), in the order written. Every notice is looked through, and most
+    values are text: only mappings and lists are gone into, so no location is made for text."""
     if data is None:
         return [location] if location else []
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
-    return [found for key, value in items for found in _blank_locations(value, location + (key,))]
+    found: list[Location] = []
+    _add_blank_locations(data, location, found)
+    return found
+
+
+def _add_blank_locations(data: Any, location: Location, found: list[Location]) -> None:
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if type(value) is str:  # most values: looked at first
+            continue
+        if value is None:
+            found.append(location + (key,))
+        elif isinstance(value, (dict, list)):
+            _add_blank_locations(value, location + (key,), found)
 
 
 def field_label(location: Location) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -175,6 +176,35 @@ def test_service_notices_inherit_from_the_main_notice_they_link_to(project: Path
     assert status(report, PEH_SLUG, "complaint-ico") == "missing"
     assert status(report, PEH_SLUG, "withdraw-consent") == "missing"
     assert rules_in(found, PEH)["complaint-ico"] == 1
+
+
+def test_a_link_to_the_main_notice_anywhere_in_a_notice_counts(project: Path) -> None:
+    for link in ("](notice:privacy-notice)", "](notice:privacy-notice#your-rights)"):
+        edit(project, PEH, link, "](#rights)")
+    edit(project, PEH, "security: |\n", "security: |\n  See also [our main notice](notice:privacy-notice).\n")
+    _, report = check(project)
+    assert status(report, PEH_SLUG, "complaint-ico") == "inherited"
+    edit(project, PEH, "[our main notice](notice:privacy-notice)", "our main notice (notice: privacy-notice)")
+    _, report = check(project)
+    assert status(report, PEH_SLUG, "complaint-ico") == "missing"
+
+
+def test_findings_name_files_from_the_project_root_however_it_is_reached(project: Path,
+                                                                          tmp_path: Path) -> None:
+    (tmp_path / "linked").symlink_to(project, target_is_directory=True)
+    for root in (project, tmp_path / "linked", Path(os.path.relpath(tmp_path / "linked"))):
+        found, report = check(root)
+        assert {path for path, _, _, _ in found} == {CSC, PEH}
+        assert {notice.path for notice in report.notices} == {CSC, PEH, MAIN}
+
+
+def test_findings_in_content_kept_elsewhere_name_the_file_as_given(project: Path, tmp_path: Path) -> None:
+    """A content folder that links outside the project has no path from its root: the whole path is shown."""
+    (project / "content").rename(tmp_path / "content")
+    (project / "content").symlink_to(tmp_path / "content", target_is_directory=True)
+    found, report = check(project)
+    assert {path for path, _, _, _ in found} == {(project / CSC).as_posix(), (project / PEH).as_posix()}
+    assert (project / MAIN).as_posix() in {notice.path for notice in report.notices}
 
 
 def test_rights_must_match_the_lawful_bases(project: Path) -> None:

@@ -120,6 +120,12 @@ CASES = [
         "'art9-2-a' is an Article 9 condition, but this list takes an Article 6 lawful basis"),
     one("empty-email", SITE, "    email: dpo@bradfordcft.org.uk", "    email:", "    ^email:",
         "'email' is empty", hint="write the value after the colon"),
+    Case("empty-values-deep-in-a-notice", [
+        (PEH, "  intro: \"Where appropriate, we share information with:\"", "  intro:"),
+        (PEH, "    - monitor progress made\n", "    -\n")],
+         [Expect(PEH, "and groups\n    -^\n", "an item of 'items' is empty",
+                 hint="write the item after the '- ', or delete the line"),
+          Expect(PEH, "sharing:\n  ^intro:\n", "'intro' is empty", hint="write the value after the colon")]),
     one("malformed-email", SITE, "email: dpo@bradfordcft.org.uk", "email: dpo at bradfordcft.org.uk",
         "email: ^dpo at", "'dpo at bradfordcft.org.uk' is not an email address"),
     one("mailto-in-email", SITE, "email: dpo@bradfordcft.org.uk", "email: mailto:dpo@bradfordcft.org.uk",

@@ -253,6 +253,37 @@ def test_json_ld_marks_special_category_and_criminal_offence_data(built_site: Pa
         "dpv:SpecialCategoryPersonalData", "dpv:SensitivePersonalData", f"{BASE}lawful-bases/#article-10"]
 
 
+def test_an_edited_register_entry_shows_in_the_next_build_in_the_same_process(project: Path) -> None:
+    """What is made of each register entry is kept with the entry: the preview's next build, with the
+    edited register, shows the entry as it is now."""
+    first = run_pipeline(project)
+    path = project / "content/definitions/organisations.yaml"
+    path.write_text(path.read_text("utf-8").replace("name: Bradford Children and Families Trust",
+                                                    "name: Bradford Children’s Trust"), "utf-8")
+    second = run_pipeline(project)
+    for result, name in ((first, "Bradford Children and Families Trust"),
+                         (second, "Bradford Children’s Trust")):
+        data = json.loads(result.files["childrens-social-care/notice.json"])
+        assert data["controller"]["name"] == name
+        soup = BeautifulSoup(result.files["childrens-social-care/index.html"], "html.parser")
+        assert json_ld(soup)["dpv:hasDataController"]["rdfs:label"] == name
+
+
+def test_json_ld_of_a_site_published_elsewhere_uses_its_own_address(project: Path) -> None:
+    path = project / PEH
+    path.write_text(path.read_text("utf-8").replace("article_6: [art6-1-a, art6-1-b, art6-1-c, art6-1-d]",
+                                                    "article_6: [art6-1-e, art6-1-ea]"), "utf-8")
+    for base in ("https://one.example/privacy/", "https://two.example/"):
+        result = run_pipeline(project, base_url=base)
+        peh, csc = (json_ld(BeautifulSoup(result.files[f"{slug}/index.html"], "html.parser"))
+                    for slug in ("prevention-and-early-help", "childrens-social-care"))
+        iris = [b["@id"] for b in peh["dpv:hasLegalBasis"]]
+        assert f"{base}lawful-bases/#art6-1-ea" in iris
+        assert not [i for i in iris if not i.startswith((base, DPV_GDPR))]
+        types = [t for data in csc["dpv:hasPersonalData"] for t in data["@type"]]
+        assert f"{base}lawful-bases/#article-10" in types
+
+
 def test_json_ld_is_the_json_the_standard_library_writes() -> None:
     site = run_pipeline(PROJECT, render=False).site
     assert site is not None
