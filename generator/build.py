@@ -7,6 +7,7 @@ three can never disagree about what the content means.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -134,8 +135,9 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
         with _fewer_collections():
             result = build_at_scale(root, staging, base_url, out)
             if result is None:  # a small site, or one per_notice.py cannot take: the usual way
-                staging.abort()
-                staging = Staging(out)
+                if any(os.scandir(staging.folder)):  # it had begun: start again from nothing
+                    staging.abort()
+                    staging = Staging(out)
                 result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
                                        memo=None, staging=staging)
         if result.diagnostics.has_errors(strict):

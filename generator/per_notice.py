@@ -90,13 +90,13 @@ class NoticeDone:
 def build_at_scale(root: Path, staging: Staging, base_url: str | None, out: Path) -> BuildResult | None:
     """Build into `staging` with each service notice taken through in a worker; None when this way
     does not apply (too few notices, no workers, no main notice found) or was wrong (see above)."""
+    folder = root / "content" / "notices"
+    paths = notice_paths(folder, Diagnostics(root))  # none: the usual way says so
+    if not parallel.would_fork(len(paths), threshold=parallel.LOAD_THRESHOLD):
+        return None  # before anything is read: a small site is built the usual way at no extra cost
     diagnostics = Diagnostics(root)
     shared = validate_shared(root, diagnostics)
     if shared is None or shared.site is None or diagnostics.errors:
-        return None
-    folder = root / "content" / "notices"
-    paths = notice_paths(folder, diagnostics)
-    if not parallel.would_fork(len(paths), threshold=parallel.LOAD_THRESHOLD):
         return None
     main_path = guess_main(paths)
     if main_path is None:
