@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -39,8 +40,13 @@ def in_worker() -> bool:
 
 
 def _become_worker() -> None:
+    """Set up a forked worker. It must not pass its signals on to the parent's event loop (the
+    preview's): a forked process keeps asyncio's wakeup socket, and the SIGTERM that ends a worker
+    at the end of a pool would reach the parent as its own, and stop the preview."""
     global _in_worker
     _in_worker = True
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def worker_count() -> int:

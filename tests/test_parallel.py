@@ -132,3 +132,24 @@ def test_notices_loaded_in_workers_give_the_problems_of_a_serial_run_in_the_same
     assert any(path == "content/notices/copy-3.yaml" and "tab" in message for path, message in messages)
     assert any(path == "content/notices/copy-5.yaml" for path, _ in messages)
     assert in_parallel.items == serial.items  # the same problems, at the same places, in the same order
+
+
+def test_workers_that_end_do_not_signal_the_event_loop_of_the_process_that_started_them() -> None:
+    """The preview serves from an asyncio loop that stops on SIGTERM; its first build may start
+    workers, and the SIGTERM that ends each of them must not reach the loop (it stopped the preview)."""
+    import asyncio
+    import signal
+
+    async def build_while_serving() -> list[str]:
+        loop = asyncio.get_running_loop()
+        heard: list[str] = []
+        loop.add_signal_handler(signal.SIGTERM, heard.append, "SIGTERM")
+        try:
+            pids = parallel.run_all([os.getpid] * 40, workers=2, threshold=1)
+            assert set(pids) - {os.getpid()}, "no job ran in a worker: the test would prove nothing"
+            await asyncio.sleep(0.3)  # time for a stray signal to arrive
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+        return heard
+
+    assert asyncio.run(build_while_serving()) == []
