@@ -4,7 +4,9 @@ Writes a synthetic content tree in the real format (N service notices of realist
 registers of 300 organisations and 80 Acts) into a temporary folder, then measures, each
 as the median of several runs:
 
-- the full `notices build` as a fresh process: wall seconds, ms per notice, peak memory;
+- the full `notices build` as a fresh process: wall seconds, ms per notice, peak memory (the
+  largest resident set of any one of its processes, the main one or a worker, as `os.wait4` and
+  `/usr/bin/time` report it);
 - the one-notice rebuild of the preview: edit one notice, rebuild as `notices serve` does.
 
     python benchmarks/scale.py --notices 1000
@@ -148,7 +150,7 @@ statutory_requirement: |
 
 
 def full_build(root: Path, out: Path) -> tuple[float, float]:
-    """One `notices build` as a fresh process: (wall seconds, peak memory in MB)."""
+    """One `notices build` as a fresh process: (wall seconds, peak memory in MB of its largest process)."""
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: thousands of warnings must not block
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "build", "--out",
