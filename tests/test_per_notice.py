@@ -24,12 +24,12 @@ SERVICE_TEMPLATE = "templates/service-notice.html"
 
 
 def build_both_ways(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, base_url: str | None = None
 ) -> tuple[BuildResult, BuildResult, list[Any]]:
     """The usual build in one process, then a build that may take notices through in two workers
     (from 4 notices up); with what `build_at_scale` returned (None: it handed over to the usual way)."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    usual = build(project, project / "usual")
+    usual = build(project, project / "usual", base_url=base_url)
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
     outcome: list[Any] = []
@@ -40,7 +40,7 @@ def build_both_ways(
         return outcome[-1]
 
     monkeypatch.setattr(per_notice, "build_at_scale", noting)
-    big = build(project, project / "big")
+    big = build(project, project / "big", base_url=base_url)
     return usual, big, outcome
 
 
@@ -71,6 +71,29 @@ def test_notices_taken_through_in_workers_make_the_very_site_and_warnings_of_one
     assert big.compliance == usual.compliance
     assert big.links is not None and usual.links is not None
     assert big.links.external == usual.links.external
+
+
+def test_a_site_published_elsewhere_is_the_same_both_ways(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 6)
+    usual, big, outcome = build_both_ways(project, monkeypatch, base_url="https://example.org/privacy/")
+    assert outcome[0] is not None
+    assert b"https://example.org/privacy/copy-3/" in (project / "big/sitemap.xml").read_bytes()
+    assert_same(usual, big, project)
+
+
+def test_a_template_mistake_is_reported_as_in_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_notices(project, 6)
+    replace_in(project / SERVICE_TEMPLATE, "{% block content %}",
+               "{% block content %}{{ notice.no_such_thing }}")
+    usual, big, outcome = build_both_ways(project, monkeypatch)
+    assert outcome[0] is not None
+    assert any("service-notice.html" in text for text in messages(usual)) and usual.diagnostics.errors
+    assert messages(big) == messages(usual)
+    assert not (project / "big").exists()
 
 
 def test_errors_in_notices_are_those_of_one_process_and_no_site_is_made(
