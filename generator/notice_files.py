@@ -189,7 +189,7 @@ def _notice_model(source: SourceFile, diagnostics: Diagnostics) -> type[schema.N
         guess = "service" if "information_collected" in data else "main" if "sections" in data else None
         return schema.NOTICE_MODELS[guess] if guess else None
     kind = data["kind"]
-    if kind in schema.NOTICE_MODELS:
+    if isinstance(kind, str) and kind in schema.NOTICE_MODELS:  # not a list: it cannot be looked up
         return _kind_that_fits(source, kind, diagnostics)
     where = source.position(("kind",))  # only when reported: it may read the file again (load.py)
     if kind is None:

@@ -145,6 +145,8 @@ CASES = [
         "the file expands to too many values"),
     one("kind-typo", CSC, "kind: service", "kind: Service", "kind: ^Service",
         "'kind' must be 'service' or 'main', not 'Service'", hint="did you mean 'service'?"),
+    one("kind-a-list", MAIN, "kind: main", "kind: [main]", "kind: ^[main]",
+        "'kind' must be 'service' or 'main', not a list", hint="did you mean 'main'?"),
     one("service-notice-marked-main", CSC, "kind: service", "kind: main", "kind: ^main",
         "this notice says `kind: main`, but it is written like a `kind: service` notice",
         hint="did you mean `kind: service`?"),
