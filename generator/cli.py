@@ -11,6 +11,11 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .diagnostics import Diagnostic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -98,11 +103,28 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
+    """The staff compliance report. After a big check the site has each notice's outline; a report
+    template that reads more of a notice is given the whole notices, from a build in memory."""
+    from .outline import NeedsWholeNotice
+    from .report import write_report
+
+    assert result.compliance is not None and result.site is not None
+    try:
+        return write_report(result.compliance, result.site, items, root / "templates", folder)
+    except NeedsWholeNotice:
+        from .build import run_pipeline
+
+        whole = run_pipeline(root, render=False)
+        assert whole.compliance is not None and whole.site is not None
+        return write_report(whole.compliance, whole.site, items, root / "templates", folder)
+
+
 def _check(root: Path, args: argparse.Namespace) -> int:
-    from .build import run_pipeline
+    from .build import check
     from .diagnostics import format_diagnostics
 
-    result = run_pipeline(root, render=True)
+    result = check(root)
     if args.previous is not None and result.compliance is not None and "notices.json" in result.files:
         from .history import warn_unrecorded_changes
 
@@ -124,7 +146,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     elif output_format == "json":
         print("[]")
     if result.compliance is not None and result.site is not None:
-        from .report import compliance_table, write_report
+        from .report import compliance_table
         from .write import UnsafeOutput
 
         if output_format != "json":
@@ -132,8 +154,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
             print(compliance_table(result.compliance))
         if args.html:
             try:
-                written = write_report(result.compliance, result.site, items, root / "templates",
-                                       args.html.resolve())
+                written = _write_report(result, items, root, args.html.resolve())
             except (OSError, ValueError, UnsafeOutput) as exc:
                 print(f"notices: error: {exc}", file=sys.stderr)
                 return EXIT_USAGE

@@ -222,3 +222,82 @@ def test_a_file_written_in_parts_is_linked_when_unchanged(tmp_path: Path) -> Non
     assert (out / "big.csv").read_bytes() == b"a,b\r\n1,2\r\n"
     assert os.stat(out / "big.csv").st_ino == old.st_ino  # the same file: it kept its time of change
     assert (out / "other.csv").read_bytes() == b"a,b\r\n1,2\r\n3,4\r\n"
+
+
+# --- notices check on a big site -----------------------------------------------------------------
+
+def check_both_ways(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[tuple[int, str, str], tuple[int, str, str], list[Any]]:
+    """`notices check ARGS` in one process, then as a big check that takes notices through in two
+    workers: each (exit code, stdout, stderr), and what `build_at_scale` returned."""
+    from generator.cli import main
+
+    def run() -> tuple[int, str, str]:
+        code = main(["--root", str(project), "check", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    usual = run()
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
+    outcome: list[Any] = []
+    real = per_notice.build_at_scale
+
+    def noting(*args: Any, **kwargs: Any) -> BuildResult | None:
+        outcome.append(real(*args, **kwargs))
+        return outcome[-1]
+
+    monkeypatch.setattr(per_notice, "build_at_scale", noting)
+    return usual, run(), outcome
+
+
+def test_a_big_check_reports_what_one_process_reports_and_writes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    add_notices(project, 6)
+    before = sorted(path.name for path in project.iterdir())
+    usual, big, outcome = check_both_ways(project, monkeypatch, capsys)
+    assert outcome and outcome[0] is not None, "the check did not take the notices through in workers"
+    assert usual[0] == 0 and "[sources]" in usual[1] + usual[2]  # the shipped notices' warnings
+    assert big == usual
+    assert sorted(path.name for path in project.iterdir()) == before  # no site, no temporary folder
+    usual, big, _ = check_both_ways(project, monkeypatch, capsys, "--format", "json", "--compliance")
+    assert big == usual and '"compliance"' in usual[1]
+
+
+def test_a_big_check_writes_the_same_staff_report_and_sees_unrecorded_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    add_notices(project, 6)
+    build(project, project / "site")
+    previous = tmp_path / "published-notices.json"
+    previous.write_bytes((project / "site/notices.json").read_bytes())
+    replace_in(project / "content/definitions/lawful-bases.yaml", "the data subject has given consent",
+               "the data subject has agreed")
+    usual, big, outcome = check_both_ways(project, monkeypatch, capsys, "--previous", str(previous),
+                                          "--html", str(tmp_path / "usual"))
+    assert outcome[0] is not None
+    assert "its change list did not" in usual[2]
+    assert big == usual
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    from generator.cli import main
+
+    assert main(["--root", str(project), "check", "--html", str(tmp_path / "big")]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert main(["--root", str(project), "check", "--html", str(tmp_path / "one")]) == 0
+    assert (tmp_path / "big/index.html").read_bytes() == (tmp_path / "one/index.html").read_bytes()
+
+
+def test_a_staff_report_template_that_reads_a_whole_notice_still_gets_it(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    add_notices(project, 6)
+    replace_in(project / "templates/report/compliance.html", "</body>",
+               "{% for n in site.service_notices %}<p>{{ n.content.purposes.items | length }}</p>{% endfor %}"
+               "</body>")
+    usual, big, outcome = check_both_ways(project, monkeypatch, capsys, "--html", str(tmp_path / "report"))
+    assert outcome[0] is not None and big == usual and usual[0] == 0
+    assert "<p>5</p>" in (tmp_path / "report/index.html").read_text("utf-8")  # a copy's purposes
