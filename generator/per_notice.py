@@ -32,6 +32,7 @@ from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
 from .diagnostics import Diagnostic, Diagnostics
 from .environment import create_environment
 from .incremental import WatchedSite
+from .linkscan import compact
 from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .outline import NeedsWholeNotice, NoticeOutline, notice_from, outline_of
@@ -190,8 +191,6 @@ def _take_through(path: Path, state: _Shared) -> NoticeDone:
     except NeedsWholeNotice:
         done.needs_whole_site = True
         return done
-    from .linkscan import compact
-
     rendered.scans = {name: compact(scan) for name, scan in rendered.scans.items()}
     done.rendered = rendered
     done.needs_whole_site = rendered.read_other_notices or watched.read_other_notices

@@ -30,6 +30,14 @@ def build_both_ways(
     (from 4 notices up); with what `build_at_scale` returned (None: it handed over to the usual way)."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     usual = build(project, project / "usual", base_url=base_url)
+    outcome = big_from_four_notices(monkeypatch)
+    big = build(project, project / "big", base_url=base_url)
+    return usual, big, outcome
+
+
+def big_from_four_notices(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """From now on, take notices through in two workers from 4 notices up; the list gets what each
+    call of `build_at_scale` returns (None: it handed over to the usual way)."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
     outcome: list[Any] = []
@@ -40,8 +48,7 @@ def build_both_ways(
         return outcome[-1]
 
     monkeypatch.setattr(per_notice, "build_at_scale", noting)
-    big = build(project, project / "big", base_url=base_url)
-    return usual, big, outcome
+    return outcome
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -240,16 +247,7 @@ def check_both_ways(
 
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     usual = run()
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
-    outcome: list[Any] = []
-    real = per_notice.build_at_scale
-
-    def noting(*args: Any, **kwargs: Any) -> BuildResult | None:
-        outcome.append(real(*args, **kwargs))
-        return outcome[-1]
-
-    monkeypatch.setattr(per_notice, "build_at_scale", noting)
+    outcome = big_from_four_notices(monkeypatch)
     return usual, run(), outcome
 
 
