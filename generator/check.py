@@ -28,18 +28,6 @@ _ICO_CRIMINAL = "ICO, 'What are the conditions for processing?' (criminal offenc
 _BASIS_LISTS = ("article_6", "article_9", "schedule_1", "criminal_offence")
 
 
-def _flagged(ctx: NoticeContext, flag: str) -> list[tuple[tuple[str | int, ...], str]]:
-    """Where the notice marks data as special category or criminal offence data, and what it is."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for t, tier in enumerate(ctx.service.information_collected.tiers):
-        found += [(("information_collected", "tiers", t, "items", i), item.name)
-                  for i, item in enumerate(tier.items) if getattr(item, flag)]
-    if ctx.service.sources:
-        found += [(("sources", "items", i), source.data)
-                  for i, source in enumerate(ctx.service.sources.items) if getattr(source, flag)]
-    return found
-
-
 def _first(ctx: NoticeContext, flagged: list[tuple[tuple[str | int, ...], str]]) -> str:
     location, name = flagged[0]
     more = f" and {len(flagged) - 1} more" if len(flagged) > 1 else ""
@@ -48,7 +36,7 @@ def _first(ctx: NoticeContext, flagged: list[tuple[tuple[str | int, ...], str]])
 
 @rules.service_only
 def article_9_condition(ctx: NoticeContext) -> Outcome:
-    flagged = _flagged(ctx, "special_category")
+    flagged = ctx.flagged["special_category"]
     if not flagged:
         return Outcome(Status.NOT_APPLICABLE, "no special category data")
     if ctx.notice.article_9:
@@ -84,7 +72,7 @@ def schedule_1_condition(ctx: NoticeContext) -> Outcome:
 
 @rules.service_only
 def article_10_condition(ctx: NoticeContext) -> Outcome:
-    flagged = _flagged(ctx, "criminal_offence")
+    flagged = ctx.flagged["criminal_offence"]
     if not flagged:
         return Outcome(Status.NOT_APPLICABLE, "no criminal offence data")
     listed = ctx.notice.criminal_offence

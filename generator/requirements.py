@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import TypeVar, cast
 
 from .load import Location, SourceFile
 from .resolve import Notice, Site
@@ -56,15 +57,35 @@ class NoticeContext:
     source: SourceFile
     today: datetime.date
 
-    @property
+    @cached_property
     def service(self) -> ServiceNotice:
         assert isinstance(self.notice.content, ServiceNotice)
         return self.notice.content
 
-    @property
-    def main(self) -> NoticeContext:
-        """The main notice's context, asked only for its status: its findings are reported on its own run."""
-        return NoticeContext(self.site, self.site.main_notice, self.source, self.today)
+    def main_outcome(self, rule: Rule) -> Outcome:
+        """The main notice's outcome for `rule`, asked only for its status and detail: its findings are
+        reported on its own run. The same for every service notice, so worked out once (`shared`)."""
+        return self.shared(rule, lambda: rule(NoticeContext(self.site, self.site.main_notice, self.source,
+                                                                self.today)))
+
+    def shared(self, key: object, work: Callable[[], T]) -> T:
+        """`work()`, which reads only the main notice, the contacts, controller, DPO and regulator, and
+        the date: kept under `key` while the site has those very objects. Every notice of a build has
+        them (in each worker too); a preview rebuild after an edit makes new ones, and so works it anew."""
+        kept = self._kept
+        if key not in kept:
+            kept[key] = work()
+        return cast(T, kept[key])
+
+    @cached_property
+    def _kept(self) -> dict[object, object]:
+        global _kept_for
+        site = self.site
+        inputs = (site.main_notice, site.contacts, site.controller, site.data_protection_officer,
+                  site.regulator, self.today)
+        if _kept_for is None or any(old is not new for old, new in zip(_kept_for[0], inputs, strict=True)):
+            _kept_for = (inputs, {})
+        return _kept_for[1]
 
     def line(self, location: Location) -> int:
         return self.source.position(location)[0]
@@ -85,18 +106,48 @@ class NoticeContext:
         digits and hyphens, so the text sought has no quote, backslash or space, and cannot span two
         texts of the notice or take in an escaped character but the `n` of a newline's `\\n`, which
         both write alike. A notice with text JSON cannot hold (a lone surrogate) is read the old way.
+        The texts where notices link to it (rights, introduction) are looked at first: the text sought
+        in any one text is in the JSON too, so most notices need not be written out (40 us each).
         """
         target = f"notice:{self.site.main_notice.slug}"
+        content = self.notice.content
+        if isinstance(content, ServiceNotice) and any(
+                target in (text or "") for text in (content.rights.text, content.introduction)):
+            return True
         try:
             return target in self.notice.content.model_dump_json()
         except ValueError:
             return target in repr(self.notice.content.model_dump(mode="json"))
 
     def controller_contacts(self) -> list[str]:
-        return [c.id for c in self.site.contacts.values() if c.organisation == self.site.controller.id]
+        return self.shared("controller contacts", lambda: [
+            c.id for c in self.site.contacts.values() if c.organisation == self.site.controller.id])
+
+    @cached_property
+    def flagged(self) -> dict[str, list[tuple[Location, str]]]:
+        """Where the notice marks data as special category or criminal offence data, and what it is,
+        by flag; in one pass over the items, as two rules ask."""
+        found: dict[str, list[tuple[Location, str]]] = {"special_category": [], "criminal_offence": []}
+        special, criminal = found["special_category"], found["criminal_offence"]
+        for t, tier in enumerate(self.service.information_collected.tiers):
+            for i, item in enumerate(tier.items):
+                if item.special_category:
+                    special.append((("information_collected", "tiers", t, "items", i), item.name))
+                if item.criminal_offence:
+                    criminal.append((("information_collected", "tiers", t, "items", i), item.name))
+        if self.service.sources:
+            for i, source in enumerate(self.service.sources.items):
+                if source.special_category:
+                    special.append((("sources", "items", i), source.data))
+                if source.criminal_offence:
+                    criminal.append((("sources", "items", i), source.data))
+        return found
 
 
 Rule = Callable[[NoticeContext], Outcome]
+T = TypeVar("T")
+_kept_for: tuple[tuple[object, ...], dict[object, object]] | None = None
+"""What `NoticeContext.shared` keeps: the objects it was worked out from, and the values by key."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +173,7 @@ def missing(detail: str, *findings: Finding) -> Outcome:
 
 def cites(basis: LawfulBasis, *points: str) -> bool:
     """Whether `basis` is one of `points` ('6(1)(e)', '9(2)(a)'), read from how the register cites it."""
-    return any(basis.article.replace(" ", "").endswith(point) for point in points)
+    return basis.article.replace(" ", "").endswith(points)
 
 
 def articles(bases: list[LawfulBasis]) -> str:

@@ -9,6 +9,7 @@ whether the processing is lawful is for the data protection officer to judge.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from .load import Location
 from .requirements import (
@@ -44,7 +45,7 @@ def _own_or_inherited(ctx: NoticeContext, rule: str, own: str | None, main_rule:
     if own:
         return met(own)
     if not ctx.notice.is_main:
-        main = main_rule(ctx.main)
+        main = ctx.main_outcome(main_rule)
         if main.status is Status.MET and ctx.links_to_main():
             return Outcome(Status.INHERITED, f"from the main notice: {main.detail}")
         if main.status is Status.MET:
@@ -231,9 +232,8 @@ def _matched_right(right: str, points: tuple[str, ...], label: str, law: str) ->
     rule_id = "right-to-object" if right == "object" else right
 
     def check(ctx: NoticeContext) -> Outcome:
-        main = ctx.site.main_notice.content
-        assert isinstance(main, MainNotice)
-        listed = any(item.right == right for item in main.rights.items)
+        listed = ctx.shared(("rights list has", right), lambda: any(
+            item.right == right for item in cast(MainNotice, ctx.site.main_notice.content).rights.items))
         if ctx.notice.is_main:
             needing = [n.title for n in ctx.site.service_notices
                        if any(cites(b, *points) for b in n.lawful_bases)]
