@@ -121,6 +121,8 @@ def _report_missing(source: SourceFile, parent: Location, keys: list[str], diagn
 
 def report_blank_values(source: SourceFile, reported: set[Location], diagnostics: Diagnostics) -> bool:
     """`email:` with nothing after it is a mistake even where email may be left out."""
+    if source.blank_free:  # most notices: no need to look through every value
+        return False
     found = False
     for location in _blank_locations(source.data, ()):
         if any(location[:size] in reported for size in range(len(location) + 1)):

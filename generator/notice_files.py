@@ -205,9 +205,9 @@ def _kind_that_fits(source: SourceFile, kind: str, diagnostics: Diagnostics) -> 
     """A service notice marked `kind: main` (or the reverse) is one mistake, not twenty unknown keys."""
     model = schema.NOTICE_MODELS[kind]
     for other_kind, other in schema.NOTICE_MODELS.items():
-        if other is model or len(source.data.keys() & (_keys(other) - _keys(model))) < 3:
+        if other is model or len(source.data.keys() & _only_in(other, model)) < 3:
             continue
-        foreign = [key for key in source.data if key not in _keys(model) and key in _keys(other)]
+        foreign = [key for key in source.data if key in _only_in(other, model)]
         if foreign:
             diagnostics.error(source.path, source.position(("kind",)),
                               f"this notice says `kind: {kind}`, but it is written like a"
@@ -218,9 +218,9 @@ def _kind_that_fits(source: SourceFile, kind: str, diagnostics: Diagnostics) -> 
 
 
 @functools.cache
-def _keys(model: type[BaseModel]) -> frozenset[str]:
-    """A model's field names, worked out once: the preview asks for them for every notice at every save."""
-    return frozenset(model.model_fields)
+def _only_in(model: type[BaseModel], other: type[BaseModel]) -> frozenset[str]:
+    """The fields of `model` that `other` does not have, worked out once: every notice is looked at."""
+    return frozenset(model.model_fields) - frozenset(other.model_fields)
 
 
 def _shown(value: Any) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -37,9 +36,7 @@ def check_markdown(source: SourceFile, model: type[BaseModel], diagnostics: Diag
     notice_links: list[NoticeLink] = []
     fields: list[tuple[Location, str]] = []
     _collect_markdown(model, source.data, (), fields)
-    for location, text in fields:
-        if "]" not in text and "<" not in text:
-            continue  # no link and no HTML (see markdown.inspect): most prose
+    for location, text in fields:  # those with a `]` or a `<`: most prose has no link and no HTML
         found = markdown.inspect(text)
         notice_links += [(location, href) for href in found.notice_links]
         if not (found.unsafe_links or found.html):
@@ -89,33 +86,30 @@ def _check_notice_link(
                           else f"notice slugs are: {', '.join(sorted(slugs))}")
 
 
-def markdown_fields(model: Any, data: Any, location: Location) -> Iterator[tuple[Location, str]]:
-    """Every Markdown string in `data`, walked alongside the model that describes it."""
-    found: list[tuple[Location, str]] = []
-    _collect_markdown(model, data, location, found)
-    return iter(found)
-
-
-def _collect_markdown(model: Any, data: Any, location: Location, found: list[tuple[Location, str]]) -> None:
-    """Add every Markdown string in `data` to `found`: a plain recursive walk, as every notice is
-    walked whole (a generator at each level cost more than the checks of the strings it found)."""
-    fields = _field_kinds(model) if isinstance(model, type) else None
-    if fields is None or not isinstance(data, dict):
-        return
+def _collect_markdown(model: Any, data: dict[str, Any], location: Location,
+                      found: list[tuple[Location, str]]) -> None:
+    """Add to `found` every Markdown string in `data` that may hold a link or HTML (a `]` or a `<`, see
+    markdown.inspect): a plain recursive walk, as every notice is walked whole, that goes only into
+    the fields that can hold Markdown (a generator at each level cost more than the checks)."""
+    fields = _field_kinds(model)
     for key, value in data.items():
         kind = fields.get(key)
         if kind is None:
             continue
         if kind is _MARKDOWN:
-            if isinstance(value, str):
+            if isinstance(value, str) and ("]" in value or "<" in value):
                 found.append((location + (key,), value))
         elif isinstance(value, dict):
             _collect_markdown(kind, value, location + (key,), found)
         elif isinstance(value, list):
-            here = location + (key,)
+            only = _only_markdown(kind)
             for index, item in enumerate(value):
-                if isinstance(item, dict):  # nothing else holds a field
-                    _collect_markdown(kind, item, here + (index,), found)
+                if not isinstance(item, dict):  # nothing else holds a field
+                    continue
+                if only is None:
+                    _collect_markdown(kind, item, location + (key, index), found)
+                elif isinstance(text := item.get(only), str) and ("]" in text or "<" in text):
+                    found.append((location + (key, index, only), text))
 
 
 _MARKDOWN = object()
@@ -123,11 +117,23 @@ _MARKDOWN = object()
 
 
 @functools.cache
-def _field_kinds(model: type) -> dict[str, Any] | None:
-    """Each field of `model`: _MARKDOWN, the model inside it, or None; worked out once per model,
-    as `markdown_fields` asks for every value of every notice."""
-    fields = getattr(model, "model_fields", None)
-    if fields is None:
-        return None
-    return {key: _MARKDOWN if schema.is_markdown(info) else child_model(info.annotation)
-            for key, info in fields.items()}
+def _field_kinds(model: type) -> dict[str, Any]:
+    """The fields of `model` that hold Markdown (_MARKDOWN) or a model that does (that model), worked
+    out once per model, as every notice is walked: the others, such as a data tier's items, are not
+    looked into."""
+    kinds = {}
+    for key, info in getattr(model, "model_fields", {}).items():
+        inner = child_model(info.annotation)
+        if schema.is_markdown(info):
+            kinds[key] = _MARKDOWN
+        elif inner is not None and inner is not model and _field_kinds(inner):
+            kinds[key] = inner
+    return kinds
+
+
+@functools.cache
+def _only_markdown(model: type) -> str | None:
+    """The field of `model` that holds Markdown, when it is the only one to look into (most items of
+    lists, such as a recipient's `why`): each item is then looked at without a call of its own."""
+    kinds = _field_kinds(model)
+    return next(iter(kinds)) if len(kinds) == 1 and _MARKDOWN in kinds.values() else None

@@ -12,7 +12,9 @@ wrong and where. tests/test_load.py checks that both ways give the same values.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
 from typing import Any
 
 import yaml
@@ -26,14 +28,27 @@ except ImportError:  # PyYAML without libyaml: load.py's full reading is the onl
 _STR = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
-_MAY_NOT_BE_TEXT = {
-    first: re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in resolvers), resolvers[0][1].flags)
-    for first, resolvers in _resolver.yaml_implicit_resolvers.items()
-}
+
+
+def _text_test(resolvers: list[tuple[str, re.Pattern[str]]]) -> tuple[int, Any]:
+    """The resolver's patterns for one first character in one (they all have the same flags), and the
+    length of the longest value they match (one more: `$` may match before a final newline)."""
+    patterns = [pattern.pattern for _, pattern in resolvers]
+    combined = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), resolvers[0][1].flags)
+    longest = sys.maxsize  # without re's own parser (not public), or a pattern not anchored at the end
+    if all(pattern.rstrip().endswith("$") for pattern in patterns):
+        with contextlib.suppress(Exception):
+            longest = int(re._parser.parse(combined.pattern, combined.flags).getwidth()[1]) + 1  # type: ignore
+    return longest, combined.match
+
+
+_MAY_NOT_BE_TEXT = {first: _text_test(resolvers)
+                    for first, resolvers in _resolver.yaml_implicit_resolvers.items()}
 """By the first character of a plain value that YAML may read as other than text (a digit, `-`, `t`
-for true, `~`...), the resolver's patterns for that character in one: a value that matches none of
-them is text without asking the resolver, which tries them one at a time. A value that starts with
-any other character is text. (The patterns of one character all have the same flags.)"""
+for true, `~`...), the resolver's patterns for that character in one, and the longest value they
+match: a value that is longer, or matches none of them, is text without asking the resolver, which
+tries them one at a time. A value that starts with any other character is text. (The patterns of
+one character all have the same flags; `true`, `null` and their like are short, most prose is not.)"""
 _MERGE_KEY = "<<"
 """The one plain key that YAML reads as a merge: the resolver's only pattern for `<` is `^(?:<<)$`."""
 
@@ -47,39 +62,48 @@ class _GiveUp(Exception):
 
 def quick_values(text: str, max_values: int, max_depth: int) -> Any:
     """The values of a YAML document, or None when it is not plain content (see the module's text)."""
+    return quick_read(text, max_values, max_depth)[0]
+
+
+def quick_read(text: str, max_values: int, max_depth: int) -> tuple[Any, bool]:
+    """The values, as `quick_values` gives them, and whether any of them is empty (None): where none
+    is, the check for empty values (messages.py) has nothing to look for."""
     if _CParser is None:
-        return None
+        return None, True
     parser: Any = _CParser(text)
     try:
         parser.get_event()  # the stream's start
         if not isinstance(parser.get_event(), yaml.DocumentStartEvent):
-            return None
+            return None, True
         reader = _Reader(parser, max_values, max_depth)
         value = reader.value(parser.get_event(), 0)
         if not isinstance(parser.get_event(), yaml.DocumentEndEvent):
-            return None
+            return None, True
         if not isinstance(parser.get_event(), yaml.StreamEndEvent):  # a second document
-            return None
+            return None, True
     except (_GiveUp, yaml.YAMLError, ValueError, TypeError, OverflowError):
-        return None
-    return value
+        return None, True
+    return value, reader.blank or value is None
 
 
 class _Reader:
     """One document's events to its values. Most events are a key and its text: they are read in the
     loop of their mapping or list, in few Python steps (a notice has hundreds of events, and reading
-    the notices was the biggest part of a big build)."""
+    the notices was the biggest part of a big build). The values are counted, and the depth of plain
+    text checked, once per mapping or list, at its end."""
 
     def __init__(self, parser: Any, max_values: int, max_depth: int) -> None:
         self.next_event = parser.get_event
-        self.left = max_values
+        self.left = max_values - 1  # the document's own value
         self.max_depth = max_depth
+        self.blank = False
+        """Whether a value read is empty (None): only a plain value that is not text can be."""
 
     def value(self, event: Any, depth: int) -> Any:
-        self.left -= 1
+        """A value that is not plain text: a mapping, a list, or quoted text."""
         kind = type(event)
-        if self.left < 0 or depth > self.max_depth or kind is _Alias or event.anchor is not None:
-            raise _GiveUp
+        if depth > self.max_depth or kind is _Alias or event.anchor is not None:
+            raise _GiveUp  # an anchor: composing checks each is named once (and aliases are given up on)
         if kind is _Scalar:
             return _scalar(event)
         if kind is _MappingStart and event.implicit:
@@ -92,54 +116,47 @@ class _Reader:
         result: dict[str, Any] = {}
         next_event = self.next_event
         inner = depth + 1
-        too_deep = inner > self.max_depth
-        texts = 0  # the keys and texts read here, counted against max_values at the end
-        while type(key := next_event()) is not _MappingEnd:
-            if type(key) is not _Scalar or key.anchor is not None or (name := key.value) in result:
-                raise _GiveUp  # a key that is a list or mapping, or written twice
+        while (kind := type(key := next_event())) is _Scalar:
+            name = key.value
             plain, quoted = key.implicit
-            if not (plain or quoted):
-                raise _GiveUp  # an explicit tag on the key
-            if plain and name == _MERGE_KEY:
-                raise _GiveUp
+            if name in result or (name == _MERGE_KEY if plain else not quoted) or key.anchor is not None:
+                raise _GiveUp  # a key written twice, a merge key, a key with an explicit tag or an anchor
             event = next_event()
             if type(event) is _Scalar and event.implicit[0] and event.anchor is None:  # plain text, mostly
-                if too_deep:
-                    raise _GiveUp
-                texts += 2
                 text = event.value
-                patterns = _MAY_NOT_BE_TEXT.get(text[:1])
-                result[name] = text if patterns is None or patterns.match(text) is None else _scalar(event)
+                maybe = _MAY_NOT_BE_TEXT.get(text[:1])
+                result[name] = text if maybe is None or len(text) > maybe[0] or maybe[1](text) is None \
+                    else self.not_text(event)
             else:
-                texts += 1
                 result[name] = self.value(event, inner)
-        self._count(texts)
+        self.left -= 2 * len(result)  # each key and its value
+        if kind is not _MappingEnd or self.left < 0 or (result and inner > self.max_depth):
+            raise _GiveUp  # a key that is a list, a mapping or an alias; too many values, or too deep
         return result
 
     def sequence(self, depth: int) -> list[Any]:
         items: list[Any] = []
         next_event = self.next_event
         inner = depth + 1
-        too_deep = inner > self.max_depth
-        texts = 0
         while (kind := type(event := next_event())) is not _SequenceEnd:
             if kind is _Scalar and event.implicit[0] and event.anchor is None:  # plain text, mostly
-                if too_deep:
-                    raise _GiveUp
-                texts += 1
                 text = event.value
-                patterns = _MAY_NOT_BE_TEXT.get(text[:1])
-                items.append(text if patterns is None or patterns.match(text) is None else _scalar(event))
+                maybe = _MAY_NOT_BE_TEXT.get(text[:1])
+                items.append(text if maybe is None or len(text) > maybe[0] or maybe[1](text) is None
+                             else self.not_text(event))
             else:
                 items.append(self.value(event, inner))
-        self._count(texts)
+        self.left -= len(items)
+        if self.left < 0 or (items and inner > self.max_depth):
+            raise _GiveUp
         return items
 
-    def _count(self, values: int) -> None:
-        """Count `values` more against max_values."""
-        self.left -= values
-        if self.left < 0:
-            raise _GiveUp
+    def not_text(self, event: Any) -> Any:
+        """A plain value YAML may read as other than text: a number, a date, true, false or empty."""
+        value = _scalar(event)
+        if value is None:
+            self.blank = True
+        return value
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -149,8 +166,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         if quoted:
             return value  # quoted, or a block of text: always text
         raise _GiveUp  # an explicit tag
-    patterns = _MAY_NOT_BE_TEXT.get(value[:1])
-    if patterns is None or patterns.match(value) is None:
+    maybe = _MAY_NOT_BE_TEXT.get(value[:1])
+    if maybe is None or len(value) > maybe[0] or maybe[1](value) is None:
         return value
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR:
