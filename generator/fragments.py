@@ -53,17 +53,14 @@ class Fragments:
         finding the kept markup: a notice page shows a few dozen entries.
         """
         key = (id(component), id(entry), more)
-        made = self._find(key)
+        try:
+            made = self._made.get(key)
+        except TypeError:  # an argument that cannot be a key (a list): made each time
+            made = None
         if made is None:
             made = component(entry, *more)
             self._keep(key, made, component, entry)
         return made  # type: ignore[no-any-return]
-
-    def _find(self, key: Hashable) -> Any:
-        try:
-            return self._made.get(key)
-        except TypeError:  # an argument that cannot be a key (a list): made each time
-            return None
 
     def _keep(self, key: Hashable, made: object, *objects: object) -> None:
         """Keep `made` until one of `objects` goes (before its id can be given to another object)."""
@@ -81,10 +78,16 @@ class Fragments:
 @jinja2.pass_context
 def markdown_block(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """`{{ text | markdown }}`: paragraphs and lists, with `notice:` links relative to the page's `root`."""
-    return Markup(markdown.render_block(text or "", context["root"]))
+    return as_markup(markdown.render_block(text or "", context["root"]))
 
 
 @jinja2.pass_context
 def markdown_inline(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """`{{ text | markdown_inline }}`: one line of Markdown, without a paragraph around it."""
-    return Markup(markdown.render_inline(text or "", context["root"]))
+    return as_markup(markdown.render_inline(text or "", context["root"]))
+
+
+def as_markup(html: str) -> Markup:
+    """Markup(html) for a `str`, sooner: Markup() first asks its argument for an `__html__`, which a
+    str has not (a page makes some forty)."""
+    return str.__new__(Markup, html)

@@ -14,11 +14,14 @@ JSON is escaped so that no text in the content can close the <script> element.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pydantic_core
 from markupsafe import Markup
 
+from .entry_data import PerEntry
+from .fragments import as_markup
 from .resolve import Notice, Site
 from .schema import Contact, LawfulBasis, Organisation, ServiceNotice
 
@@ -72,17 +75,21 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         return node
     node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose}
                               for purpose in content.purposes.items]
-    node["dpv:hasLegalBasis"] = [_lawful_basis(basis, base) for basis in notice.lawful_bases]
+    node["dpv:hasLegalBasis"] = [_kept(_LAWFUL_BASES, basis, base, _lawful_basis)
+                                 for basis in notice.lawful_bases]
+    data_types = {(special, criminal): _data_types(special, criminal, base)
+                  for special in (False, True) for criminal in (False, True)}
     node["dpv:hasPersonalData"] = [
-        {"@type": _data_types(item.special_category, item.criminal_offence, base), "rdfs:label": item.name}
+        {"@type": data_types[item.special_category, item.criminal_offence], "rdfs:label": item.name}
         for tier in content.information_collected.tiers for item in tier.items
     ]
     node["dpv:hasDataSource"] = [
-        {**_organisation(source.organisation, "dpv:ThirdPartyDataSource"), "dct:description": source.data}
+        {**_kept(_ORGANISATIONS, source.organisation, "dpv:ThirdPartyDataSource", _organisation),
+         "dct:description": source.data}
         for source in notice.sources
     ]
     node["dpv:hasRecipient"] = [
-        {**_organisation(recipient.organisation, "dpv:Recipient"),
+        {**_kept(_ORGANISATIONS, recipient.organisation, "dpv:Recipient", _organisation),
          **({"dct:description": recipient.why} if recipient.why else {})}
         for recipient in notice.recipients
     ]
@@ -92,6 +99,21 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
     ]
     node["dpv:hasApplicableLaw"] = [{"@id": act.url, "rdfs:label": act.title} for act in notice.acts]
     return node
+
+
+_LAWFUL_BASES, _ORGANISATIONS = PerEntry(), PerEntry()
+"""Each register entry's description, by entry and base URL or kind: a notice names some thirty
+entries, and the notices of a big build the same few (entries are frozen: it never changes)."""
+
+E = TypeVar("E")
+
+
+def _kept(
+    kept: PerEntry, entry: E, more: str, describe: Callable[[E, str], dict[str, Any]]
+) -> dict[str, Any]:
+    """describe(entry, more), made once (shared by every notice that names the entry: not to be changed)."""
+    made = kept.made.get((id(entry), more))  # by PerEntry.key(entry, more), the quick way first
+    return made if made is not None else kept.make(entry, more, lambda: describe(entry, more))
 
 
 def _lawful_basis(basis: LawfulBasis, base_url: str) -> dict[str, Any]:
@@ -139,4 +161,4 @@ def script_content(site: Site, notice: Notice) -> Markup:
     # pydantic_core writes what json.dumps(..., ensure_ascii=False, separators=(",", ":")) writes for
     # these values (text, lists, objects), several times faster; tests/test_export.py compares the two.
     text = pydantic_core.to_json(describe_notice(site, notice))
-    return Markup(escape_for_script(text).decode("utf-8"))
+    return as_markup(escape_for_script(text).decode("utf-8"))
