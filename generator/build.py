@@ -55,6 +55,8 @@ class BuildResult:
     seconds: float = 0.0
     links: LinkReport | None = None
     compliance: ComplianceReport | None = None
+    notes: list[str] = field(default_factory=list)
+    """Worth telling, though nothing is wrong (say, why a big build took longer)."""
 
     @property
     def pages(self) -> int:
@@ -134,13 +136,17 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
     staging = Staging(out)
     try:
         with _fewer_collections():
-            result = build_at_scale(root, staging, base_url, out)
-            if result is None:  # a small site, or one per_notice.py cannot take: the usual way
+            at_scale = build_at_scale(root, staging, base_url, out)
+            if isinstance(at_scale, BuildResult):
+                result = at_scale
+            else:  # a small site, or one per_notice.py cannot take: the usual way
                 if any(os.scandir(staging.folder)):  # it had begun: start again from nothing
                     staging.abort()
                     staging = Staging(out)
                 result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
                                        memo=None, staging=staging)
+                if at_scale is not None and not result.diagnostics.errors:
+                    result.notes.append(_slower_way(at_scale.why))
         if result.diagnostics.has_errors(strict):
             staging.abort()
             result.files = {}
@@ -170,16 +176,30 @@ def check(root: Path) -> BuildResult:
         staging = Staging(Path(folder) / "site")
         try:
             with _fewer_collections():
-                result = build_at_scale(root, staging, None, root / "site")
+                at_scale = build_at_scale(root, staging, None, root / "site")
             index = staging.folder / INDEX_FILE
-            if result is not None and index.is_file():
-                result.files = {INDEX_FILE: index.read_bytes()}
+            if isinstance(at_scale, BuildResult) and index.is_file():
+                at_scale.files = {INDEX_FILE: index.read_bytes()}
         finally:
             staging.abort()
-    if result is None:
-        return run_pipeline(root, render=True)
+    if not isinstance(at_scale, BuildResult):
+        result = run_pipeline(root, render=True)
+        if at_scale is not None and not result.diagnostics.errors:
+            result.notes.append(_slower_way(at_scale.why))
+        return result
+    result = at_scale
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _slower_way(why: str) -> str:
+    """Why a big site was built the usual way, for the user: a custom template is the likely cause."""
+    from .parallel import LOAD_THRESHOLD
+
+    return (f"built the slower way: {why}. With {LOAD_THRESHOLD} notices or more, each notice's page is made"
+            " knowing only that notice and the main one, and the pages that list every notice from an"
+            " outline of each; this site needed more, so it was built again with every notice whole,"
+            " which takes about twice as long (see docs/performance.md)")
 
 
 class WrittenFiles(Mapping[str, bytes]):

@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -100,7 +100,13 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     warnings = len(result.diagnostics.warnings)
     print(f"Built {result.pages} pages ({len(result.files)} files, {warnings} warning"
           f"{'' if warnings == 1 else 's'}) in {result.seconds:.2f} s into {_display(out)}")
+    _print_notes(result, sys.stdout)
     return EXIT_OK
+
+
+def _print_notes(result: BuildResult, file: TextIO) -> None:
+    for note in result.notes:
+        print(f"Note: {note[:1].upper()}{note[1:]}.", file=file)
 
 
 def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
@@ -166,6 +172,8 @@ def _check(root: Path, args: argparse.Namespace) -> int:
             print(f"{url}\t{' '.join(pages)}")
     if output_format == "text" and not result.diagnostics.warnings:
         print(f"No problems found in {len(result.site.notices) if result.site else 0} notices.")
+    if output_format == "text":
+        _print_notes(result, sys.stderr)
     return EXIT_OK
 
 

@@ -146,8 +146,10 @@ def _render(
 ) -> str | None:
     try:
         return env.get_template(name).render(**values)
-    except NeedsWholeNotice:  # not the template's mistake: the build is made again the usual way
-        raise
+    except NeedsWholeNotice as exc:  # not the template's mistake: the build is made again the usual way
+        path, line = _template_frame(exc, templates, name)
+        shown = path.relative_to(templates.parent).as_posix()
+        raise NeedsWholeNotice(f"{shown} (line {line}) {exc}") from None
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates / (exc.name or name)
         diagnostics.error(path, (exc.lineno or 1, 1), f"template syntax error: {exc.message}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import threading
@@ -94,12 +95,29 @@ def each(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     gc.freeze()  # the workers' collector then leaves the parent's objects alone: fewer pages copied
     try:
-        with multiprocessing.get_context("fork").Pool(count, initializer=_become_worker) as pool:
+        with _Pool(count, initializer=_become_worker, context=multiprocessing.get_context("fork")) as pool:
             for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
                 yield from chunk
     finally:
         _jobs = ()
         gc.unfreeze()
+
+
+class _Pool(multiprocessing.pool.Pool):
+    """A pool whose worker-watching thread sleeps until a worker ends or the pool changes.
+
+    CPython's Pool also wakes that thread whenever a result waits in the pipe, and until the result
+    thread has read it the thread spins, taking the parent's share of a core from taking in results:
+    0.15 s of CPU in a build of 1,000 notices. CPython's own ThreadPool waits this way. It is only
+    right for a pool that is terminated, not closed, while results are still owed (`with` does that):
+    a closed pool would wait for that wake-up to notice it is done.
+    """
+
+    def _get_sentinels(self) -> list[Any]:
+        notifier = getattr(self, "_change_notifier", None)
+        if notifier is None:  # a Python whose Pool is made otherwise: its own way
+            return super()._get_sentinels()  # type: ignore[misc, no-any-return]
+        return [notifier._reader]
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

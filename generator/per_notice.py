@@ -35,10 +35,9 @@ from .incremental import WatchedSite
 from .linkscan import compact
 from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
-from .outline import NeedsWholeNotice, NoticeOutline, notice_from, outline_of
+from .outline import NeedsWholeNotice, NoticeOutline, NumberedOutcomes, SentOutcomes, notice_from, outline_of
 from .pages import PageRenderer, Rendered, plan_pages
 from .render import make_notice_page, render_site
-from .requirements import Outcome
 from .resolve import Notice, Registers, Site, in_site_order, resolve_notice, site_of
 from .schema import MainNotice, ServiceNotice
 from .validate import SharedContent, valid_content, validate_shared
@@ -72,25 +71,39 @@ class _Shared:
 
 @dataclass
 class NoticeDone:
-    """What a worker sends back of one notice file (the notice itself stays behind)."""
+    """What a worker sends back of one notice file (the notice itself stays behind), and what the
+    parent keeps of it. Sent in forms quick to unpickle (see outline.py), and made whole in the parent."""
 
     read: NoticeRead
     read_problems: list[Diagnostic]
     result: NoticeResult | None = None
+    """Sent without its outcomes, which come by number (`outcomes`)."""
+    outcomes: SentOutcomes | None = None
     check_problems: list[Diagnostic] = field(default_factory=list)
     rendered: Rendered | None = None
-    rows: bytes = b""
-    """Its rows of processing.csv (the parent keeps them on disk until the file is written)."""
+    rows: tuple[int, int] | None = None
+    """Where the worker wrote its rows of processing.csv (in the parent's RowSpool)."""
     outline: NoticeOutline | None = None
     notice: Notice | None = None
     """In the parent, the outline made a `Notice` with the parent's register entries."""
-    needs_whole_site: bool = False
-    """A template or rule read more than this worker has: the build is made the usual way."""
+    needs_whole_site: str | None = None
+    """What read more than this worker has (a template, a rule): the build is made the usual way."""
 
 
-def build_at_scale(root: Path, staging: Staging, base_url: str | None, out: Path) -> BuildResult | None:
+@dataclass(frozen=True)
+class UsualWay:
+    """Why a big build had to be made the usual way after all (a custom template, say): worth telling,
+    as it takes about twice as long."""
+
+    why: str
+
+
+def build_at_scale(
+    root: Path, staging: Staging, base_url: str | None, out: Path
+) -> BuildResult | UsualWay | None:
     """Build into `staging` with each service notice taken through in a worker; None when this way
-    does not apply (too few notices, no workers, no main notice found) or was wrong (see above)."""
+    does not apply (too few notices, no workers, no main notice found), UsualWay when it was wrong
+    (see above)."""
     folder = root / "content" / "notices"
     paths = notice_paths(folder, Diagnostics(root))  # none: the usual way says so
     if not parallel.would_fork(len(paths), threshold=parallel.LOAD_THRESHOLD):
@@ -118,11 +131,12 @@ def build_at_scale(root: Path, staging: Staging, base_url: str | None, out: Path
         if diagnostics.errors:  # as in one process: the notices' errors, and nothing after them
             return BuildResult(diagnostics)
         # No errors: so exactly one main notice, the one guessed, and every other is a service notice.
-        if any(notice.needs_whole_site for notice in done.values()):
-            return None
+        needs = next((notice.needs_whole_site for notice in done.values() if notice.needs_whole_site), None)
+        if needs is not None:
+            return UsualWay(needs)
         return _finish(state, list(done.values()), rows, sources, diagnostics, out)
-    except NeedsWholeNotice:
-        return None
+    except NeedsWholeNotice as exc:
+        return UsualWay(str(exc))
     finally:
         rows.close()
 
@@ -158,24 +172,27 @@ def _start(shared: SharedContent, main: MainNotice, main_source: SourceFile, roo
 
 def _take_all_through(state: _Shared, paths: list[Path], rows: processing.RowSpool) -> dict[Path, NoticeDone]:
     """Every notice but the main one, through `_take_through` in the workers; their rows into `rows`."""
-    jobs = [partial(_take_through, path, state) for path in paths]
+    outcomes = NumberedOutcomes()  # before the workers fork: each numbers its own
+    jobs = [partial(_take_through, path, state, rows, outcomes) for path in paths]
     done: dict[Path, NoticeDone] = {}
-    outcomes: dict[Outcome, Outcome] = {}
     for path, notice in zip(paths, parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD), strict=True):
         if notice.outline is not None:  # kept small: 10,000 of these are held until the end
             notice.notice = notice_from(notice.outline, state.registers)
-            rows.add(notice.notice.slug, notice.rows)
-            notice.outline, notice.rows = None, b""
-        if notice.result is not None:  # most notices have many outcomes in common
-            notice.result = replace(notice.result, outcomes={
-                requirement: outcomes.setdefault(outcome, outcome)
-                for requirement, outcome in notice.result.outcomes.items()})
+            notice.outline = None
+            if notice.rows is not None:
+                rows.note(notice.notice.slug, notice.rows)
+        if notice.result is not None and notice.outcomes is not None:  # in the order each worker sent them
+            sent = notice.result
+            notice.result = NoticeResult(sent.slug, sent.title, sent.path, outcomes.receive(notice.outcomes))
+            notice.outcomes = None
         done[path] = notice
     return done
 
 
-def _take_through(path: Path, state: _Shared) -> NoticeDone:
-    """One notice file through every stage, in a worker: read, check, resolve, comply, render, write."""
+def _take_through(path: Path, state: _Shared, rows: processing.RowSpool,
+                  outcomes: NumberedOutcomes) -> NoticeDone:
+    """One notice file through every stage, in a worker: read, check, resolve, comply, render, write
+    (its rows of processing.csv into `rows`)."""
     read, problems = read_notice_file(path, state.context, diagnostics_root=state.root)
     notice, read.notice = read.notice, None  # the parent never needs it
     done = NoticeDone(read, problems)
@@ -185,16 +202,21 @@ def _take_through(path: Path, state: _Shared) -> NoticeDone:
     site = replace(state.site, notices=(state.main, resolved))
     watched = WatchedSite(site)  # the rules of a service notice read no other notice: noted if one does
     try:
-        done.result, done.check_problems = check_notice(cast(Site, watched), resolved, read.source,
-                                                        state.main_source, state.today, state.root)
+        result, done.check_problems = check_notice(cast(Site, watched), resolved, read.source,
+                                                   state.main_source, state.today, state.root)
         rendered = make_notice_page(site, resolved, state.env, state.templates, state.root, state.staging)
-    except NeedsWholeNotice:
-        done.needs_whole_site = True
+    except NeedsWholeNotice as exc:
+        done.needs_whole_site = str(exc)
         return done
+    done.result = NoticeResult(result.slug, result.title, result.path, {})
+    done.outcomes = outcomes.send(result.outcomes)  # most are the same for every notice: sent by number
     rendered.scans = {name: compact(scan) for name, scan in rendered.scans.items()}
     done.rendered = rendered
-    done.needs_whole_site = rendered.read_other_notices or watched.read_other_notices
-    done.rows = processing.notice_rows(site, resolved, state.register_names).encode("utf-8")
+    if rendered.read_other_notices:
+        done.needs_whole_site = "templates/service-notice.html or what it includes reads every notice"
+    elif watched.read_other_notices:
+        done.needs_whole_site = "a compliance rule of a service notice reads the other notices"
+    done.rows = rows.write(processing.notice_rows(site, resolved, state.register_names).encode("utf-8"))
     done.outline = outline_of(resolved)
     return done
 

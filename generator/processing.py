@@ -8,9 +8,12 @@ retention. It opens in a spreadsheet, so no cell may start a formula (CSV inject
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from .resolve import Notice, Site
@@ -70,19 +73,34 @@ def processing_csv_parts(site: Site, rows: Mapping[str, bytes] | None = None) ->
 
 class RowSpool(Mapping[str, bytes]):
     """Each notice's rows of processing.csv, kept in a temporary file until every notice is done and
-    the file is written in the site's order: at 10,000 notices they are 70 MB."""
+    the file is written in the site's order: at 10,000 notices they are 70 MB.
+
+    A forked worker writes a notice's rows there itself (`write`) and sends back only where they
+    are, for the parent to `note`: they need not go through the parent twice.
+    """
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 (closed by `close`)
         self._spans: dict[str, tuple[int, int]] = {}
-        self._end = 0
+        self._lock = self._lock_for_workers()
+        """Held while a process writes at the end of the file: the end it finds is then its own."""
 
     def add(self, slug: str, rows: bytes) -> None:
-        self._spans[slug] = (self._end, len(rows))
-        view = memoryview(rows)
-        while view:
-            written = os.pwrite(self._file.fileno(), view, self._end)
-            view, self._end = view[written:], self._end + written
+        self.note(slug, self.write(rows))
+
+    def write(self, rows: bytes) -> tuple[int, int]:
+        """Add rows at the end of the file (in this process or a forked worker); where they are."""
+        with self._lock:
+            start = end = os.lseek(self._file.fileno(), 0, os.SEEK_END)
+            view = memoryview(rows)
+            while view:
+                written = os.pwrite(self._file.fileno(), view, end)
+                view, end = view[written:], end + written
+        return start, len(rows)
+
+    def note(self, slug: str, span: tuple[int, int]) -> None:
+        """Where a notice's rows are (from `write`)."""
+        self._spans[slug] = span
 
     def __getitem__(self, slug: str) -> bytes:
         """By position, not by the file's offset: a forked worker may read while nothing else does."""
@@ -97,6 +115,13 @@ class RowSpool(Mapping[str, bytes]):
 
     def close(self) -> None:
         self._file.close()
+
+    @staticmethod
+    def _lock_for_workers() -> AbstractContextManager[bool]:
+        """A lock that workers forked from this process share; where none are forked, a plain one."""
+        if "fork" in multiprocessing.get_all_start_methods():
+            return multiprocessing.get_context("fork").Lock()
+        return threading.Lock()
 
 
 def register_names(site: Site) -> RegisterNames:

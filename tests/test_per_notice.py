@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from test_parallel import add_notices
 
+import generator.build as build_module
 from generator import parallel, per_notice, processing
 from generator.build import BuildResult, build
 from generator.diagnostics import Diagnostics
@@ -139,6 +140,7 @@ def test_when_it_cannot_be_sure_it_builds_the_usual_way(
     """The main notice is guessed from the top of its file, and the pages that list every notice get
     outlines: a wrong guess, or a template that wants more, hands the build to the usual way."""
     add_notices(project, 6)
+    why = None  # what the note says the build read; none when the user did nothing unusual
     if change == "kind written late":
         main = project / MAIN
         text = main.read_text("utf-8").replace("kind: main\n", "")
@@ -147,22 +149,34 @@ def test_when_it_cannot_be_sure_it_builds_the_usual_way(
     elif change == "service page lists notices":
         replace_in(project / SERVICE_TEMPLATE, "{% block content %}",
                    "{% block content %}<p>{{ site.notices | length }} notices</p>")
+        why = f"{SERVICE_TEMPLATE} or what it includes reads every notice"
     elif change == "service page lists pages":
-        replace_in(project / SERVICE_TEMPLATE, "{% block content %}",
-                   "{% block content %}<p>{{ pages | length }} pages</p>")
+        line = replace_in(project / SERVICE_TEMPLATE, "{% block content %}",
+                          "{% block content %}<p>{{ pages | length }} pages</p>")
+        why = f"{SERVICE_TEMPLATE} (line {line}) reads the list of every page on a notice's page"
     else:
-        replace_in(project / "templates/sharing.html", "{{ notice.title }}</a>",
-                   "{{ notice.title }}</a> ({{ notice.content.purposes.items | length }} purposes)")
+        line = replace_in(project / "templates/sharing.html", "{{ notice.title }}</a>",
+                          "{{ notice.title }}</a> ({{ notice.content.purposes.items | length }} purposes)")
+        why = (f"templates/sharing.html (line {line}) reads `purposes` of each notice on a page that lists"
+               " every notice")
     usual, big, outcome = build_both_ways(project, monkeypatch)
-    assert outcome == [None], "it should have handed over to the usual build"
+    assert outcome == [None if why is None else per_notice.UsualWay(why)], "it should have handed over"
     assert not usual.diagnostics.errors
     assert_same(usual, big, project)
+    assert usual.notes == []
+    if why is None:
+        assert big.notes == []
+    else:
+        assert big.notes == [build_module._slower_way(why)]
+        assert f"built the slower way: {why}. With 4 notices or more" in big.notes[0]
 
 
-def replace_in(path: Path, old: str, new: str) -> None:
+def replace_in(path: Path, old: str, new: str) -> int:
+    """Replace the first `old` in the file; the line it was on."""
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} is not in {path}"
     path.write_text(text.replace(old, new, 1), "utf-8")
+    return text.count("\n", 0, text.index(old)) + 1
 
 
 def test_the_main_notice_is_found_by_its_kind_not_its_name(tmp_path: Path) -> None:
@@ -229,6 +243,29 @@ def test_a_file_written_in_parts_is_linked_when_unchanged(tmp_path: Path) -> Non
     assert (out / "big.csv").read_bytes() == b"a,b\r\n1,2\r\n"
     assert os.stat(out / "big.csv").st_ino == old.st_ino  # the same file: it kept its time of change
     assert (out / "other.csv").read_bytes() == b"a,b\r\n1,2\r\n3,4\r\n"
+
+
+def test_notices_build_and_check_say_why_a_big_site_took_the_slower_way(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A custom template that reads more of each notice on a page listing them all doubles a big
+    build's time: the comms officer who edited it is told which line did it."""
+    from generator.cli import main
+
+    add_notices(project, 6)
+    line = replace_in(project / "templates/sharing.html", "{{ notice.title }}</a>",
+                      "{{ notice.title }}</a> ({{ notice.content.why | length }} characters)")
+    big_from_four_notices(monkeypatch)
+    assert main(["--root", str(project), "build"]) == 0
+    out, _ = capsys.readouterr()
+    built, note = out.splitlines()
+    assert built.startswith("Built ")
+    assert note.startswith(f"Note: Built the slower way: templates/sharing.html (line {line}) reads `why` of"
+                           " each notice on a page that lists every notice. With 4 notices or more, ")
+    assert note.endswith("(see docs/performance.md).")
+    assert main(["--root", str(project), "check"]) == 0
+    _, err = capsys.readouterr()
+    assert err.splitlines()[-1] == note
 
 
 # --- notices check on a big site -----------------------------------------------------------------
