@@ -12,7 +12,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
@@ -69,7 +69,10 @@ class Staging:
     stays byte for byte, and no temporary folder is left.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, only: Collection[str] | None = None) -> None:
+        """`only`: write just these files, and take the others as made without writing them (`notices
+        check` keeps no site: at 10,000 notices, writing its 640 MB took a third of the check)."""
+        self.only = None if only is None else frozenset(only)
         self.out = out.resolve()
         _recover_interrupted_swap(self.out)
         check_replaceable(self.out)
@@ -98,6 +101,8 @@ class Staging:
         80 MB), and a rebuild changes few files. The old file keeps its time of change, so a deploy
         that copies only changed files copies only those. The old site is only read, never changed.
         """
+        if self.only is not None and name not in self.only:
+            return
         target = self._target(name)
         if self._previous:
             previous = os.path.join(self.out, name)
@@ -112,6 +117,8 @@ class Staging:
     def write_parts(self, name: str, parts: Iterable[bytes]) -> None:
         """`write`, for a file made in parts that is never whole in memory (processing.csv is 70 MB at
         10,000 notices): compared with the previous site's as it is written, and linked if the same."""
+        if self.only is not None and name not in self.only:
+            return
         target = self._target(name)
         previous = os.path.join(self.out, name)
         old = _open_previous(previous) if self._previous else None

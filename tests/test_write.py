@@ -207,6 +207,21 @@ def test_a_staged_site_appears_only_on_commit_and_abort_leaves_the_old_one(tmp_p
     assert _litter(tmp_path) == []
 
 
+def test_a_check_that_keeps_only_notices_json_writes_no_page(tmp_path: Path) -> None:
+    """`notices check` builds a big site without writing it: the pages count, but only what it
+    keeps reaches the disk."""
+    staging = write.Staging(tmp_path / "site", only={"notices.json"})
+    staging.add("index.html", b"<h1>home</h1>")
+    staging.write("a/index.html", b"page")
+    staging.record(["a/index.html"])
+    staging.write_parts("processing.csv", iter([b"a,b\r\n"]))
+    staging.add("notices.json", b"{}")
+    assert staging.names == ["index.html", "a/index.html", "notices.json"]
+    assert _snapshot(staging.folder) == {"notices.json": b"{}"}
+    staging.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_staged_file_outside_the_site_is_refused(tmp_path: Path) -> None:
     staging = write.Staging(tmp_path / "site")
     with pytest.raises(UnsafeOutput):
