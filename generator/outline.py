@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 from .resolve import Notice, Recipient, Registers, Source
@@ -31,9 +30,9 @@ class NeedsWholeNotice(Exception):
     """A page asked for more of a notice than its outline has (see the module's docstring)."""
 
 
-@dataclass(frozen=True, slots=True)
-class NoticeSummary:
-    """The parts of a service notice's content that every notice has (see schema.NoticeBase)."""
+class NoticeSummary(NamedTuple):
+    """The parts of a service notice's content that every notice has (see schema.NoticeBase); a
+    tuple, quick to send back from a worker."""
 
     kind: str
     slug: str
@@ -50,15 +49,10 @@ class NoticeSummary:
 
 
 class NoticeOutline(NamedTuple):
-    """A service notice as a worker sends it back: its summary's parts, and the register ids it names
+    """A service notice as a worker sends it back: its summary, and the register ids it names
     (the parent has the register entries: sending them too would copy them once per notice)."""
 
-    slug: str
-    title: str
-    summary: str
-    last_updated: datetime.date
-    version: str
-    changes: list[Change]
+    summary: NoticeSummary
     users: tuple[str, ...]
     article_6: tuple[str, ...]
     article_9: tuple[str, ...]
@@ -74,8 +68,9 @@ def outline_of(notice: Notice) -> NoticeOutline:
     content = notice.content
     assert isinstance(content, ServiceNotice), "the main notice is always kept whole"
     return NoticeOutline(
-        content.slug, content.title, content.summary, content.last_updated, content.version,
-        list(content.changes), _ids(notice.users), _ids(notice.article_6), _ids(notice.article_9),
+        NoticeSummary("service", content.slug, content.title, content.summary, content.last_updated,
+                      content.version, list(content.changes)),
+        _ids(notice.users), _ids(notice.article_6), _ids(notice.article_9),
         _ids(notice.schedule_1), _ids(notice.criminal_offence), _ids(notice.acts), _ids(notice.contacts),
         tuple([(r.organisation.id, r.why) for r in notice.recipients]),
         tuple([(s.organisation.id, s.data, s.special_category, s.criminal_offence) for s in notice.sources]),
@@ -86,8 +81,7 @@ def notice_from(outline: NoticeOutline, registers: Registers) -> Notice:
     """The outline as a `Notice` whose entries are the parent's own register entries."""
     organisation, basis = registers.organisations.__getitem__, registers.lawful_bases.__getitem__
     return Notice(
-        content=NoticeSummary("service", outline.slug, outline.title, outline.summary, outline.last_updated,
-                              outline.version, outline.changes),
+        content=outline.summary,
         users=tuple(map(organisation, outline.users)),
         article_6=tuple(map(basis, outline.article_6)),
         article_9=tuple(map(basis, outline.article_9)),
