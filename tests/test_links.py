@@ -61,6 +61,26 @@ def test_positions_stay_right_far_down_a_page_and_with_several_links_on_a_line()
     assert (broken.link.line, broken.link.column) == (len(lines), lines[-1].index("HREF") + 1)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_every_broken_link_is_placed_right_however_the_lines_fall(seed: int) -> None:
+    """Links several to a line, lines of one link, blank lines between, a very long line (a page that
+    lists every notice puts thousands of links on one): each at its own line and column."""
+    pick = random.Random(seed)
+    text, links = "<!DOCTYPE html>", 0
+    for _ in range(200):
+        text += pick.choice(["\n", "\n\n\n", " ", "", "<p>some words</p>\n  "])
+        for _ in range(pick.choice([1, 1, 3, 40])):
+            text += f'<a href="gone-{links}/">x</a>'
+            links += 1
+    expected = []
+    for found in re.finditer(r'href="gone-', text):  # worked out here on its own, the plain way
+        start = found.start()
+        expected.append((text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)))
+    broken = check_links({"index.html": text.encode()}, BASE).broken
+    assert [b.link.href for b in broken] == [f"gone-{n}/" for n in range(links)]
+    assert [(b.link.line, b.link.column) for b in broken] == expected
+
+
 def test_links_are_read_however_the_tag_is_written() -> None:
     body = """<a href="gone-1/">x</a> <a class='c' href='gone-2/' title="t">x</a> <a href=gone-3/>x</a>
 <A HREF="gone-4/">x</A> <img src="gone-5.png" alt="a > b"> <img alt='b' src=gone-6.png />
