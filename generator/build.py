@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .check import ComplianceReport
     from .links import LinkReport
     from .linkscan import PageScan
+    from .per_notice import UsualWay
     from .write import Staging
 
 
@@ -145,8 +146,7 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
                     staging = Staging(out)
                 result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
                                        memo=None, staging=staging)
-                if at_scale is not None and not result.diagnostics.errors:
-                    result.notes.append(_slower_way(at_scale.why))
+                _note_slower_way(result, at_scale)
         if result.diagnostics.has_errors(strict):
             staging.abort()
             result.files = {}
@@ -184,16 +184,20 @@ def check(root: Path) -> BuildResult:
             staging.abort()
     if not isinstance(at_scale, BuildResult):
         result = run_pipeline(root, render=True)
-        if at_scale is not None and not result.diagnostics.errors:
-            result.notes.append(_slower_way(at_scale.why))
+        _note_slower_way(result, at_scale)
         return result
     result = at_scale
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _note_slower_way(result: BuildResult, at_scale: UsualWay | None) -> None:
+    """Tell why a big site was built the usual way (a custom template, likely), when it built."""
+    if at_scale is not None and not result.diagnostics.errors:
+        result.notes.append(_slower_way(at_scale.why))
+
+
 def _slower_way(why: str) -> str:
-    """Why a big site was built the usual way, for the user: a custom template is the likely cause."""
     from .parallel import LOAD_THRESHOLD
 
     return (f"built the slower way: {why}. With {LOAD_THRESHOLD} notices or more, each notice's page is made"

@@ -85,9 +85,6 @@ class RowSpool(Mapping[str, bytes]):
         self._lock = self._lock_for_workers()
         """Held while a process writes at the end of the file: the end it finds is then its own."""
 
-    def add(self, slug: str, rows: bytes) -> None:
-        self.note(slug, self.write(rows))
-
     def write(self, rows: bytes) -> tuple[int, int]:
         """Add rows at the end of the file (in this process or a forked worker); where they are."""
         with self._lock:

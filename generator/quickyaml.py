@@ -60,14 +60,10 @@ class _GiveUp(Exception):
     """Not plain content: load.py reads the file instead."""
 
 
-def quick_values(text: str, max_values: int, max_depth: int) -> Any:
-    """The values of a YAML document, or None when it is not plain content (see the module's text)."""
-    return quick_read(text, max_values, max_depth)[0]
-
-
 def quick_read(text: str, max_values: int, max_depth: int) -> tuple[Any, bool]:
-    """The values, as `quick_values` gives them, and whether any of them is empty (None): where none
-    is, the check for empty values (messages.py) has nothing to look for."""
+    """The values of a YAML document, or None when it is not plain content (see the module's text);
+    and whether any value is empty (None): where none is, the check for empty values (messages.py)
+    has nothing to look for."""
     if _CParser is None:
         return None, True
     parser: Any = _CParser(text)

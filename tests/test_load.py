@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostics
 from generator.load import SourceFile, load_yaml
-from generator.quickyaml import quick_read, quick_values
+from generator.quickyaml import quick_read
 
 
 def _load(tmp_path: Path, text: str | bytes, positions: bool = True) -> tuple[SourceFile | None, list[str]]:
@@ -139,13 +139,13 @@ def documents(draw: st.DrawFn, depth: int = 0) -> str:
 def test_the_quick_way_reads_what_the_full_way_reads(tmp_path: Path, text: str) -> None:
     """Whatever the quick way accepts, it reads as the full way does; the rest it leaves to the full way."""
     full, full_problems = _load(tmp_path, text, positions=True)
-    quick_data = quick_values(text, 200_000, 40)
+    quick_data, blank = quick_read(text, 200_000, 40)
     if quick_data is not None:
         assert full is not None and full_problems == []
         assert quick_data == full.data
         assert [type(v) for v in _leaves(quick_data)] == [type(v) for v in _leaves(full.data)]
         # where it says it saw no empty value, the check for `email:` left blank is skipped
-        assert quick_read(text, 200_000, 40)[1] == any(v is None for v in _leaves(quick_data))
+        assert blank == any(v is None for v in _leaves(quick_data))
     quick, quick_problems = _load(tmp_path, text, positions=False)
     assert quick_problems == full_problems
     assert (quick is None) == (full is None)
@@ -162,8 +162,8 @@ def _leaves(value: object) -> list[object]:
 
 
 def test_the_quick_way_takes_plain_content_and_leaves_the_rest() -> None:
-    assert quick_values("title: Hello\nitems: [1, yes, 2026-11-21, ~, 'x']\n", 100, 10) == {
-        "title": "Hello", "items": [1, True, datetime.date(2026, 11, 21), None, "x"]}
+    assert quick_read("title: Hello\nitems: [1, yes, 2026-11-21, ~, 'x']\n", 100, 10) == ({
+        "title": "Hello", "items": [1, True, datetime.date(2026, 11, 21), None, "x"]}, True)
     for unusual in ("a: &x 1\nb: *x\n", "a: !!str 1\n", "<<: {a: 1}\n", "? [a]\n: 1\n", "a: 1\na: 2\n",
                     "a: 2026-02-30\n", "a: [1\n", "a: 1\n---\nb: 2\n", "a: " + "[" * 50 + "]" * 50 + "\n"):
-        assert quick_values(unusual, 100, 10) is None, unusual
+        assert quick_read(unusual, 100, 10)[0] is None, unusual

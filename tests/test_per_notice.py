@@ -217,7 +217,8 @@ def test_processing_csv_in_parts_from_the_rows_kept_on_disk_is_the_whole_file(pr
     try:
         register = processing.register_names(site)
         for notice in reversed(site.service_notices):  # in any order: the file is in the site's
-            spool.add(notice.slug, processing.notice_rows(site, notice, register).encode("utf-8"))
+            rows = processing.notice_rows(site, notice, register).encode("utf-8")
+            spool.note(notice.slug, spool.write(rows))
         assert b"".join(processing.processing_csv_parts(site, spool)) == processing.processing_csv(site)
     finally:
         spool.close()
