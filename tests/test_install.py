@@ -1,0 +1,55 @@
+"""Installing as the publish workflow does: a wheel, not an editable checkout, must build the site."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT, copy_project
+
+
+def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel built from the project's tracked files, as `pip install .` or `python -m build` makes it."""
+    source = tmp_path_factory.mktemp("source")
+    tracked = _run("git", "ls-files", "-z", cwd=PROJECT)
+    assert tracked.returncode == 0, tracked.stderr
+    for name in tracked.stdout.split("\0"):
+        if name and (PROJECT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / name).write_bytes((PROJECT / name).read_bytes())
+    out = tmp_path_factory.mktemp("wheel")
+    made = _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", out, source)
+    assert made.returncode == 0, made.stderr
+    (built,) = out.glob("privacy_notices-*.whl")
+    return built
+
+
+def test_the_wheel_holds_every_module_of_the_package(wheel: Path) -> None:
+    in_source = {p.relative_to(PROJECT).as_posix() for p in (PROJECT / "generator").rglob("*.py")}
+    with zipfile.ZipFile(wheel) as archive:
+        in_wheel = {name for name in archive.namelist() if name.startswith("generator/")}
+    assert "generator/schema/__init__.py" in in_source
+    assert in_source <= in_wheel, f"left out of the wheel: {sorted(in_source - in_wheel)}"
+
+
+def test_a_wheel_in_a_fresh_environment_builds_the_shipped_site(wheel: Path, tmp_path: Path) -> None:
+    """What .github/workflows/publish.yml does: install without -e, then `notices build` in the checkout."""
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True)
+    installed = _run(environment / "bin" / "pip", "install", "--quiet", wheel)
+    assert installed.returncode == 0, installed.stderr
+    checkout = copy_project(tmp_path / "checkout")
+    built = _run(environment / "bin" / "notices", "build", cwd=checkout)
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr
+    assert (checkout / "site" / "index.html").is_file()
+    assert (checkout / "site" / "prevention-and-early-help" / "index.html").is_file()
