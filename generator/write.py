@@ -7,9 +7,11 @@ it was, and no temporary folder behind.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Collection, Iterable, Iterator
@@ -19,8 +21,12 @@ from pathlib import Path
 from types import FrameType
 
 PROJECT_MARKERS = ("content", "templates", "pyproject.toml", ".git", "generator")
-SITE_MARKER = "index.html"
-"""Every site this tool builds has one; a folder without it is somebody else's."""
+MANIFEST = ".notices-manifest.json"
+"""Every site this tool writes carries this list of its files: a folder without it is somebody else's,
+and a file in it that the list does not name was put there by someone else."""
+WRITTEN_BY = "privacy-notices"
+MANIFEST_LIMIT = 64 * 1024 * 1024
+"""A manifest bigger than this was not written by this tool (10,000 notices make 1.5 MB)."""
 
 
 class UnsafeOutput(Exception):
@@ -42,11 +48,67 @@ def check_output_folder(out: Path) -> None:
 
 
 def check_replaceable(out: Path) -> None:
-    """The whole folder is replaced, so it must be new, empty, or a site built before."""
+    """The whole folder is replaced, so it must be new, empty, or a site this tool wrote and nobody
+    added to: a build deletes only files it wrote itself."""
     check_output_folder(out)
-    if out.is_dir() and not (out / SITE_MARKER).is_file() and any(out.iterdir()):
-        raise UnsafeOutput(f"refusing to replace {out}: it holds files but no {SITE_MARKER}, so it is not"
-                           " a site built by this tool; choose a new or empty folder")
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    listed = written_files(out)
+    if listed is None:
+        raise UnsafeOutput(
+            f"refusing to build into {out}: it is not empty and is not a site built by this tool (it has no"
+            f" {MANIFEST}). Choose a new or empty folder with --out, or, if it is a site an older version"
+            " built, check that nothing of yours is in it and remove it yourself")
+    foreign = [name for name in _files_in(out) if name not in listed]
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise UnsafeOutput(
+            f"refusing to build into {out}: it holds files this tool did not write ({shown}), which a"
+            " build would delete. Move them out of the folder, or choose another folder with --out")
+
+
+def written_files(out: Path) -> frozenset[str] | None:
+    """The files the manifest in `out` says this tool wrote there, or None when it has no manifest
+    of ours (missing, unreadable, a link, too big or not ours)."""
+    try:
+        descriptor = os.open(out / MANIFEST, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not _is_regular(descriptor) or os.fstat(descriptor).st_size > MANIFEST_LIMIT:
+            return None
+        manifest = json.loads(_read_exactly(descriptor, MANIFEST_LIMIT))
+    except (OSError, ValueError):
+        return None
+    finally:
+        os.close(descriptor)
+    if not isinstance(manifest, dict) or manifest.get("written_by") != WRITTEN_BY:
+        return None
+    files = manifest.get("files")
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        return None
+    return frozenset(files) | {MANIFEST}
+
+
+def manifest_bytes(names: Iterable[str]) -> bytes:
+    """The manifest of a site made of `names`: sorted, so the same site gives the same bytes."""
+    manifest = {"written_by": WRITTEN_BY, "files": sorted(set(names))}
+    return (json.dumps(manifest, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _is_regular(descriptor: int) -> bool:
+    return stat.S_ISREG(os.fstat(descriptor).st_mode)
+
+
+def _files_in(folder: Path) -> list[str]:
+    """Every file and link under `folder`, as site paths, sorted; links are not followed."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        found += [prefix + name for name in files]
+        found += [prefix + name for name in folders if os.path.islink(os.path.join(parent, name))]
+    return sorted(found)
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
@@ -170,6 +232,7 @@ class Staging:
     def commit(self) -> None:
         """Swap the new site in for the old one; on any failure (or Ctrl-C) the old one stays."""
         try:
+            self.add(MANIFEST, manifest_bytes(self.names))
             made = {os.path.dirname(name) for name in self.names} if self._umask & 0o055 else set()
             for folder in sorted({parent for child in made for parent in _with_parents(child)} | {""}):
                 os.chmod(os.path.join(self.folder, folder), 0o755)  # mkdtemp makes 0700; web servers read it
@@ -290,5 +353,5 @@ def _recover_interrupted_swap(out: Path) -> None:
     if out.exists() or not out.parent.is_dir():
         return
     retired = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if retired and (retired[-1] / SITE_MARKER).is_file():
+    if retired and written_files(retired[-1]) is not None:
         os.rename(retired[-1], out)

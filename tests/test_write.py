@@ -19,7 +19,8 @@ NEW = {"index.html": b"<h1>new</h1>", "b/index.html": b"new b"}
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    """The site's files, less the manifest that marks it as one this tool wrote (tested on its own)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != write.MANIFEST)
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
@@ -56,7 +57,8 @@ def test_a_big_old_site_is_removed_whole_by_the_workers(
     out = tmp_path / "site"
     old = {**OLD, **{f"notice-{n}/index.html": b"old" for n in range(20)}}
     write_site(old, out)
-    (out / "notice-3" / "link").symlink_to(tmp_path / "elsewhere")  # not followed
+    (out / "notice-3" / "index.html").unlink()  # a file of the site's that became a link: not followed
+    (out / "notice-3" / "index.html").symlink_to(tmp_path / "elsewhere")
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / "kept").write_bytes(b"not the site's")
     write_site(NEW, out)
@@ -114,7 +116,7 @@ def test_refuses_folders_that_are_not_a_site(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "notes" / "minutes.docx").write_bytes(b"keep me")
     (tmp_path / "file.txt").write_text("x")
     for out, reason in [(project, "holds the project"), (tmp_path, "folder you are working in"),
-                        (tmp_path / "notes", "no index.html"), (tmp_path / "file.txt", "is a file"),
+                        (tmp_path / "notes", "not a site built by this tool"), (tmp_path / "file.txt", "is a file"),
                         (Path("/"), "choose a folder of its own")]:
         with pytest.raises(UnsafeOutput, match=reason):
             write_site(NEW, out)
@@ -273,6 +275,6 @@ def test_a_published_site_is_readable_by_the_web_server_whatever_the_umask(
     finally:
         os.umask(previous)
     modes = {path.relative_to(out).as_posix(): oct(path.stat().st_mode & 0o777) for path in out.rglob("*")}
-    assert modes == {"index.html": "0o644", "a": "0o755", "a/b": "0o755", "a/b/index.html": "0o644",
+    assert modes == {write.MANIFEST: "0o644", "index.html": "0o644", "a": "0o755", "a/b": "0o755", "a/b/index.html": "0o644",
                      "a/register.csv": "0o644"}
     assert oct(out.stat().st_mode & 0o777) == "0o755"
