@@ -116,7 +116,8 @@ def test_refuses_folders_that_are_not_a_site(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "notes" / "minutes.docx").write_bytes(b"keep me")
     (tmp_path / "file.txt").write_text("x")
     for out, reason in [(project, "holds the project"), (tmp_path, "folder you are working in"),
-                        (tmp_path / "notes", "not a site built by this tool"), (tmp_path / "file.txt", "is a file"),
+                        (tmp_path / "notes", "not a site built by this tool"),
+                        (tmp_path / "file.txt", "is a file"),
                         (Path("/"), "choose a folder of its own")]:
         with pytest.raises(UnsafeOutput, match=reason):
             write_site(NEW, out)
@@ -275,6 +276,6 @@ def test_a_published_site_is_readable_by_the_web_server_whatever_the_umask(
     finally:
         os.umask(previous)
     modes = {path.relative_to(out).as_posix(): oct(path.stat().st_mode & 0o777) for path in out.rglob("*")}
-    assert modes == {write.MANIFEST: "0o644", "index.html": "0o644", "a": "0o755", "a/b": "0o755", "a/b/index.html": "0o644",
-                     "a/register.csv": "0o644"}
+    assert modes == {write.MANIFEST: "0o644", "index.html": "0o644", "a": "0o755", "a/b": "0o755",
+                     "a/b/index.html": "0o644", "a/register.csv": "0o644"}
     assert oct(out.stat().st_mode & 0o777) == "0o755"
