@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, Severity
 
 CSP_META = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
 PREVIEW_SOURCES = {"script-src": "'self'", "connect-src": "'self' ws: wss:"}
-ERROR_PAGE_CSP = "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'"
+ERROR_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
 
 
 def relax_policy(policy: str) -> str:
@@ -34,12 +34,20 @@ def inject_reload_script(html: str, script: str) -> str:
     return html + script
 
 
-def error_page(errors: list[Diagnostic], problems: tuple[Diagnostic, ...], reload_script: str) -> str:
-    """A plain page listing each error with its file, line and message; it reloads when fixed."""
+def error_page(errors: list[Diagnostic], problems: tuple[Diagnostic, ...], reload_script: str, *,
+               bug: bool = False, icon: str = "") -> str:
+    """A plain page listing each error with its file, line and message; it reloads when fixed.
+
+    With `bug`, the one error is a failure of the generator itself, which the page says. `icon` is
+    the address of the site's favicon, if it has one.
+    """
     count = f"{len(errors)} error" if len(errors) == 1 else f"{len(errors)} errors"
+    headline = "notices failed" if bug else f"{count} in the content"
     warnings = [d for d in problems if d.severity is Severity.WARNING]
-    body = [f"<h1>The preview cannot be shown: {count} in the content</h1>",
-            "<p>Fix each problem below and save the file. This page updates by itself; the same "
+    advice = ("This is a bug in notices: the message below says how to report it. Saving any file"
+              " tries again" if bug else "Fix each problem below and save the file")
+    body = [f"<h1>The preview cannot be shown: {headline}</h1>",
+            f"<p>{advice}. This page updates by itself; the same "
             "errors are shown in the terminal running <code>notices serve</code>.</p>",
             _problem_list(errors)]
     if warnings:
@@ -51,8 +59,9 @@ def error_page(errors: list[Diagnostic], problems: tuple[Diagnostic, ...], reloa
         "<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{relax_policy(ERROR_PAGE_CSP)}">',
-        f"<title>Preview: {count} in the content</title>",
-        '<link rel="stylesheet" href="/assets/style.css">', reload_script, "</head>", "<body>",
+        f"<title>Preview: {headline}</title>",
+        '<link rel="stylesheet" href="/assets/style.css">',
+        f'<link rel="icon" href="{escape(icon)}">' if icon else "", reload_script, "</head>", "<body>",
         '<a class="skip-link" href="#main-content">Skip to main content</a>',
         '<div class="width-container">', '<main id="main-content" tabindex="-1">',
         *body, "</main>", "</div>", "</body>", "</html>", ""])

@@ -11,30 +11,29 @@ fixes them.
 from __future__ import annotations
 
 import asyncio
-import errno
-import ipaddress
 import mimetypes
 import os
 import signal
 import socket
 import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import watchfiles
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
-from tornado import netutil, web
+from livereload.handlers import LiveReloadJSHandler
+from tornado import web
 from tornado.httpserver import HTTPServer
-from tornado.websocket import WebSocketClosedError
 
+from . import preview_access
 from .build import BuildMemo, run_pipeline
-from .diagnostics import Diagnostic, Severity, format_diagnostics
+from .diagnostics import Diagnostic, Severity
 from .environment import create_environment
 from .incremental import LazyFiles
 from .preview_page import error_page, inject_reload_script
+from .preview_report import BugReport, Findings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 QUIET_MS = 50  # a save is complete once the files have been still this long: one rebuild per burst
@@ -48,6 +47,8 @@ class Snapshot:
 
     files: Mapping[str, bytes] = field(default_factory=dict)
     problems: tuple[Diagnostic, ...] = ()
+    bug: bool = False
+    """The generator failed (an exception): the one problem names what it was handling."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -70,45 +71,36 @@ class Preview:
         self.memo = BuildMemo()
         self.served: dict[str, tuple[bytes, bytes]] = {}
         """Each page as built and as served (with the reload script), to skip unchanged pages."""
+        self.findings = Findings()
+        self.bugs = BugReport(root)
 
-    def rebuild(self, reason: str = "") -> Snapshot:
-        """Run the pipeline in memory, report like `notices build`, and swap in what it made."""
+    def rebuild(self, changed: Sequence[str] = ()) -> Snapshot:
+        """Run the pipeline in memory, report what changed in its findings, and swap in what it made."""
+        cause = f" after a change to {_describe(changed)}" if changed else ""
         try:
             result = run_pipeline(self.root, base_url=self.base_url, templates_env=self.templates_env,
                                   memo=self.memo)
+            problems = tuple(result.diagnostics.sorted())
+            if result.diagnostics.has_errors():
+                self.snapshot = Snapshot({}, problems)
+                self.findings.failed(problems, cause)
+            else:
+                self.snapshot = Snapshot(self._served_files(result.files), problems)
+                self.findings.built(problems, f"Built {result.pages} pages in {result.seconds:.2f} s{cause}")
         except Exception as exc:  # a bug in the generator must not stop the preview
-            failure = Diagnostic(reason or "content", 1, 1, "the generator failed while building: "
-                                 + "".join(traceback.format_exception_only(exc)).strip(),
-                                 hint="this is a bug in the generator; please report it with this message")
-            print(f"notices: error: {failure.message}", file=sys.stderr, flush=True)
-            self.snapshot = Snapshot({}, (failure,))
-            return self.snapshot
-        problems = tuple(result.diagnostics.sorted())
-        self._report(problems, result.diagnostics.has_errors())
-        cause = f" after a change to {reason}" if reason else ""
-        if result.diagnostics.has_errors():
-            self.snapshot = Snapshot({}, problems)
-            print(f"The browser shows these errors{cause} until they are fixed.", file=sys.stderr, flush=True)
-        else:
-            built = result.files
-            made = {name: None for name in built if not isinstance(built, LazyFiles) or built.ready(name)}
-            files = LazyFiles({name: self._for_preview(name, built[name]) for name in made},
-                              {name: partial(self._for_preview_later, built, name) for name in built
-                               if name not in made})
-            self.served = {name: (built[name], files[name]) for name in made}
-            self.snapshot = Snapshot(files, problems)
-            print(f"Built {result.pages} pages in {result.seconds:.2f} s{cause}.", flush=True)
+            failure = self.bugs.diagnose(exc, "building the site", list(changed))
+            self.snapshot = Snapshot({}, (failure,), bug=True)
+            self.memo = BuildMemo()  # it may hold half of the failed build: start the next one afresh
         return self.snapshot
 
-    def _report(self, problems: tuple[Diagnostic, ...], failed: bool) -> None:
-        """Print problems as `notices build` does; warnings seen at the last save are only counted."""
-        if failed or problems != self.snapshot.problems:
-            if problems:
-                print(format_diagnostics(list(problems)), file=sys.stderr, flush=True)
-        elif problems:
-            count = "1 warning" if len(problems) == 1 else f"{len(problems)} warnings"
-            print(f"{count}, the same as before (`notices check` lists them).",
-                  file=sys.stderr, flush=True)
+    def _served_files(self, built: Mapping[str, bytes]) -> LazyFiles:
+        """The built files with the reload script in each page; those not made yet get it when made."""
+        made = {name: None for name in built if not isinstance(built, LazyFiles) or built.ready(name)}
+        files = LazyFiles({name: self._for_preview(name, built[name]) for name in made},
+                          {name: partial(self._for_preview_later, built, name) for name in built
+                           if name not in made})
+        self.served = {name: (built[name], files[name]) for name in made}
+        return files
 
     def _for_preview_later(self, built: Mapping[str, bytes], name: str) -> bytes:
         return self._for_preview(name, built[name])  # made now: see incremental.MADE_WHEN_ASKED
@@ -124,19 +116,28 @@ class Preview:
     def respond(self, path: str) -> tuple[int, str, bytes, str]:
         """(status, content type, body, redirect) for a request path without its leading '/'."""
         snapshot = self.snapshot
-        if snapshot.errors:
-            if path.startswith("assets/"):
-                asset = _asset_from_templates(self.root / "templates", path)
-                if asset is not None:
-                    return 200, _content_type(path), asset, ""
-            page = error_page(snapshot.errors, snapshot.problems, self.reload_script)
-            return 500, "text/html; charset=utf-8", page.encode("utf-8"), ""
         name = path + "index.html" if path == "" or path.endswith("/") else path
+        if path.startswith("assets/") and (snapshot.errors or name not in snapshot.files):
+            asset = _asset_from_templates(self.root / "templates", path)  # any file in templates/assets/
+            if asset is not None:
+                return 200, _content_type(path), asset, ""
+        if snapshot.errors:
+            return self._error_page(snapshot)
         if name in snapshot.files:
-            return 200, _content_type(name), snapshot.files[name], ""
+            try:
+                return 200, _content_type(name), snapshot.files[name], ""
+            except Exception as exc:  # made now (see incremental.MADE_WHEN_ASKED): a bug, shown as one
+                failure = self.bugs.diagnose(exc, f"making {name}", [])
+                return self._error_page(Snapshot({}, (failure,), bug=True))
         if f"{path}/index.html" in snapshot.files:
             return 301, "", b"", f"/{path}/"
         return 404, "text/html; charset=utf-8", snapshot.files.get("404.html", b"Not found"), ""
+
+    def _error_page(self, snapshot: Snapshot) -> tuple[int, str, bytes, str]:
+        icons = sorted((self.root / "templates" / "assets").glob("favicon.*"))  # no request for /favicon.ico
+        icon = f"/assets/{icons[0].name}" if icons else ""
+        page = error_page(snapshot.errors, snapshot.problems, self.reload_script, bug=snapshot.bug, icon=icon)
+        return 500, "text/html; charset=utf-8", page.encode("utf-8"), ""
 
 
 def _asset_from_templates(templates: Path, path: str) -> bytes | None:
@@ -155,8 +156,17 @@ def _content_type(name: str) -> str:
 class PreviewHandler(web.RequestHandler):
     """Serves the latest snapshot from memory; nothing is read from or written to site/."""
 
-    def initialize(self, preview: Preview) -> None:
+    def initialize(self, preview: Preview, address: preview_access.Address) -> None:
         self.preview = preview
+        self.address = address
+
+    def prepare(self) -> None:
+        """Pages go only to requests that name the preview: see `Address.answers_to`."""
+        if not self.address.answers_to(self.request.headers.get("Host", "")):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish("This preview answers only at the address `notices serve` printed (or at localhost);"
+                        " to open it under another name, start it with --host 0.0.0.0.\n")
 
     def get(self, path: str) -> None:
         if any(part == ".." for part in path.split("/")):
@@ -173,53 +183,18 @@ class PreviewHandler(web.RequestHandler):
     head = get
 
 
-def _preview_url(host: str, port: int) -> str:
-    """The address to print: a wildcard host is opened as 127.0.0.1 on this computer."""
-    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+def _changed_files(changes: set[tuple[watchfiles.Change, str]], root: Path) -> list[str]:
+    """The files a save changed, relative to the project, as messages name them.
+
+    An editor's or a tool's temporary file, gone by now (`sed -i`, write-then-rename), is left out.
+    """
+    paths = {path for _, path in changes}
+    kept = {path for path in paths if os.path.exists(path)} or paths
+    return sorted(Path(os.path.relpath(path, root)).as_posix() for path in kept)
 
 
-def _is_loopback(sockets: list[socket.socket]) -> bool:
-    try:
-        return all(ipaddress.ip_address(sock.getsockname()[0]).is_loopback for sock in sockets)
-    except ValueError:  # e.g. an IPv6 address with a %zone
-        return False
-
-
-class AddressUnavailable(Exception):
-    """--host/--port cannot be listened on; the message says which option to change."""
-
-
-def _bind(host: str, port: int) -> list[socket.socket]:
-    """Listen before building, so a port in use is reported at once."""
-    try:
-        return netutil.bind_sockets(port, address=host)
-    except OverflowError:
-        message = f"{port} is not a port number: choose one from 1024 to 65535 with --port"
-        raise AddressUnavailable(message) from None
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            message = (f"port {port} is already in use (is another preview running?): stop that program,"
-                       f" or choose another port with --port, e.g. --port {port + 1}")
-        elif exc.errno == errno.EACCES:
-            message = f"not allowed to listen on port {port}: choose a port above 1023 with --port"
-        else:
-            message = f"cannot listen on {host} port {port} ({exc.strerror or exc}): check --host and --port"
-        raise AddressUnavailable(message) from None
-
-
-def _reload_browsers() -> None:
-    message = {"command": "reload", "path": "*", "liveCSS": False, "liveImg": False}
-    for waiter in list(LiveReloadHandler.waiters):
-        try:
-            waiter.write_message(message)
-        except WebSocketClosedError:
-            LiveReloadHandler.waiters.discard(waiter)
-
-
-def _describe(changes: set[tuple[watchfiles.Change, str]], root: Path) -> str:
+def _describe(names: Sequence[str]) -> str:
     """'content/notices/main.yaml and 2 more': what the terminal says caused a rebuild."""
-    names = sorted({os.path.relpath(path, root) for _, path in changes})
     return names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
 
 
@@ -257,21 +232,22 @@ async def _rebuild_on_save(preview: Preview, saves: Saves) -> None:
     loop = asyncio.get_running_loop()
     while True:
         changes = await saves.next_save()
-        await loop.run_in_executor(None, preview.rebuild, _describe(changes, preview.root))
-        _reload_browsers()
+        await loop.run_in_executor(None, preview.rebuild, _changed_files(changes, preview.root))
+        preview_access.reload_pages()
 
 
-async def _run(preview: Preview, sockets: list[socket.socket], url: str) -> int:
+async def _run(preview: Preview, sockets: list[socket.socket], url: str, host: str) -> int:
     """Serve and rebuild until Ctrl-C (SIGINT) or SIGTERM, which end the loop cleanly."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    address = preview_access.Address.of(host, sockets[0].getsockname()[1])
     app = web.Application([
-        (r"/livereload", LiveReloadHandler),
+        (r"/livereload", preview_access.ReloadSocket, {"address": address}),
         (r"/livereload\.js", LiveReloadJSHandler),
-        (r"/(.*)", PreviewHandler, {"preview": preview}),
-    ], log_function=lambda handler: None)
+        (r"/(.*)", PreviewHandler, {"preview": preview, "address": address}),
+    ], log_function=lambda handler: None, websocket_max_message_size=preview_access.MAX_MESSAGE_BYTES)
     server = HTTPServer(app)
     server.add_sockets(sockets)
     saves = Saves([preview.root / name for name in WATCHED if (preview.root / name).is_dir()])
@@ -279,7 +255,7 @@ async def _run(preview: Preview, sockets: list[socket.socket], url: str) -> int:
     await asyncio.sleep(0)  # the watch starts now, so no save made after the address is printed is missed
     preview.rebuild()
     print(f"Previewing the site at {url}", flush=True)
-    if _is_loopback(sockets):
+    if preview_access.only_this_computer(sockets):
         print("Only this computer can open it (use --host 0.0.0.0 to share it on your network).", flush=True)
     else:
         print("Other computers on your network can open it too.", flush=True)
@@ -296,24 +272,23 @@ async def _run(preview: Preview, sockets: list[socket.socket], url: str) -> int:
     rebuilding.cancel()
     await asyncio.wait({watching}, timeout=5)  # awatch ends within a few ms of `stop` being set
     server.stop()
-    for waiter in list(LiveReloadHandler.waiters):
-        waiter.close()
+    preview_access.close_pages()
     return EXIT_FAILED if any(failures) else EXIT_OK
 
 
 def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000) -> int:
     """Build, serve and rebuild on every save until Ctrl-C (exit 0); 2 when the address cannot be used."""
     try:
-        bound = _bind(host, port)
-    except AddressUnavailable as exc:
+        bound = preview_access.bind(host, port)
+    except preview_access.AddressUnavailable as exc:
         print(f"notices: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     port = bound[0].getsockname()[1]  # the real one when asked for --port 0
-    url = _preview_url(host, port)
+    url = preview_access.preview_url(host, port)
     script = f'<script src="/livereload.js?port={port}" defer></script>'
     preview = Preview(root, url, script)
     try:
-        code = asyncio.run(_run(preview, bound, url))
+        code = asyncio.run(_run(preview, bound, url, host))
     finally:
         for sock in bound:
             sock.close()

@@ -5,12 +5,14 @@ Every wait is bounded: a server that never answers fails the test instead of han
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -21,6 +23,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import PROJECT, notices
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
 
 NOTICE = Path("content/notices/main.yaml")
 PAGE = "/privacy-notice/"
@@ -95,13 +99,18 @@ def server(project: Path) -> Iterator[PreviewServer]:
     running.stop()
 
 
+def save(root: Path, relative: Path, text: str) -> None:
+    """Save a file the way many editors do: write a temporary file, then rename it."""
+    temporary = root / relative.with_suffix(".yaml.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, root / relative)
+
+
 def edit_notice(root: Path, title: str | None = None, append: str = "") -> None:
-    """Save the main notice the way many editors do: write a temporary file, then rename it."""
+    """Save the main notice: the shipped one, with another title or lines added at the end."""
     original = (PROJECT / NOTICE).read_text(encoding="utf-8")
     text = original.replace(TITLE_LINE, f"title: {title}\n", 1) if title else original
-    temporary = root / NOTICE.with_suffix(".yaml.tmp")
-    temporary.write_text(text + append, encoding="utf-8")
-    os.replace(temporary, root / NOTICE)
+    save(root, NOTICE, text + append)
 
 
 def test_serve_shows_each_save_then_errors_then_the_fixed_page(project: Path, server: PreviewServer) -> None:
@@ -241,3 +250,183 @@ def _heading(page: object) -> str:
         return str(page.inner_text("h1", timeout=1000))  # type: ignore[attr-defined]
     except Exception:  # between two documents while the page reloads
         return ""
+
+
+SERVICE_NOTICE = Path("content/notices/children-social-care.yaml")
+TRANSFERS_TEXT = "  text: For liaison with courts or when a child is placed abroad.\n"
+SAFEGUARDS = "  safeguards: The UK adequacy regulations for the country concerned.\n"
+
+
+def _next_summary(server: PreviewServer, count: int) -> str:
+    """The `Built …` line of rebuild number `count` (the first build is 1)."""
+    wait_until(lambda: server.out.count("Built ") >= count, what=f"build {count}")
+    return [line for line in server.out.splitlines() if line.startswith("Built ")][count - 1]
+
+
+def test_saves_print_only_the_findings_they_add_or_resolve(project: Path, server: PreviewServer) -> None:
+    first = server.err
+    warnings = [line for line in first.splitlines() if ": warning: " in line]
+    assert warnings and f"0 errors, {len(warnings)} warnings" in first  # the first build lists them all
+    shipped = (PROJECT / SERVICE_NOTICE).read_text(encoding="utf-8")
+    assert TRANSFERS_TEXT in shipped
+
+    # A line added at the top moves every warning of the file down a line: still the same warnings.
+    save(project, SERVICE_NOTICE, "# a comment\n" + shipped)
+    assert _next_summary(server, 2).endswith(f"after a change to {SERVICE_NOTICE.as_posix()};"
+                                             f" no change in the {len(warnings)} warnings.")
+    assert server.err == first, "a save that changes no finding prints none"
+
+    save(project, SERVICE_NOTICE, shipped.replace(TRANSFERS_TEXT, TRANSFERS_TEXT + SAFEGUARDS))
+    assert _next_summary(server, 3).endswith(f": 1 resolved; {len(warnings) - 1} warnings in all.")
+    wait_until(lambda: server.err.endswith("\n") and len(server.err) > len(first), what="the resolved line")
+    added = server.err[len(first):].splitlines()
+    assert len(added) == 1 and added[0].startswith(f"resolved: {SERVICE_NOTICE.as_posix()}:")
+    assert "names no safeguards" in added[0] and "[transfers]" in added[0]
+
+    save(project, SERVICE_NOTICE, shipped)
+    assert _next_summary(server, 4).endswith(f": 1 new warning; {len(warnings)} warnings in all.")
+    wait_until(lambda: len(server.err[len(first):].splitlines()) >= 2, what="the new warning")
+    again = server.err[len(first):].splitlines()[1:]
+    transfers = [line for line in warnings if "[transfers]" in line and SERVICE_NOTICE.as_posix() in line]
+    assert again == transfers  # the very line `notices build` prints, hint and all
+    assert "Traceback" not in server.err
+
+
+def test_a_failure_of_the_generator_names_the_file_and_the_preview_recovers(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import export, serve
+
+    real_index = export.build_index
+
+    def broken_index(site: object, hashes: dict[str, str]) -> object:
+        for notice in site.notices:  # type: ignore[attr-defined]
+            if not notice.is_main:
+                raise KeyError(notice.slug)  # a bug met while handling this notice
+        return real_index(site, hashes)  # type: ignore[arg-type]
+
+    preview = serve.Preview(project, "http://127.0.0.1:8000/", "<script src=/livereload.js></script>")
+    monkeypatch.setattr(export, "build_index", broken_index)
+    snapshot = preview.rebuild([SERVICE_NOTICE.as_posix()])
+    terminal = capsys.readouterr()
+    assert "Traceback" not in terminal.err + terminal.out
+    [line] = terminal.err.splitlines()
+    assert line.startswith(f"{SERVICE_NOTICE.as_posix()}:6:7: error: notices failed while building the site,"
+                           " handling this file (KeyError: 'childrens-social-care')")
+    assert "this is a bug in notices: please report it with the details saved in " in line
+    log = Path(line.split("details saved in ")[1].split(". ")[0])
+    try:
+        assert log.parent == Path(tempfile.gettempdir())
+        details = log.read_text(encoding="utf-8")
+        assert "Traceback" in details and "broken_index" in details
+    finally:
+        log.unlink()
+    status, _, body, _ = preview.respond("sharing/")
+    soup = BeautifulSoup(body, "html.parser")
+    assert status == 500 and snapshot.bug
+    assert "notices failed" in soup.h1.text
+    assert f"{SERVICE_NOTICE.as_posix()}, line 6, column 7" in soup.main.text
+
+    monkeypatch.setattr(export, "build_index", real_index)
+    preview.rebuild([SERVICE_NOTICE.as_posix()])
+    status, _, body, _ = preview.respond("privacy-notice/")
+    assert status == 200 and b"<h1>Privacy notice</h1>" in body.replace(b"\n", b"")
+    assert "Built 8 pages" in capsys.readouterr().out
+
+
+def test_a_notice_whose_slug_is_a_generated_page_is_named_in_the_browser(
+    project: Path, server: PreviewServer
+) -> None:
+    shipped = (PROJECT / SERVICE_NOTICE).read_text(encoding="utf-8")
+    save(project, SERVICE_NOTICE, shipped.replace("slug: childrens-social-care", "slug: sharing"))
+    wait_until(lambda: server.get("/")[0] == 500, what="the error page")
+    page = BeautifulSoup(server.get("/")[1], "html.parser")
+    assert f"{SERVICE_NOTICE.as_posix()}, line 6, column" in page.main.text
+    assert f"{SERVICE_NOTICE.as_posix()}:6:" in server.err
+    save(project, SERVICE_NOTICE, shipped)
+    wait_until(lambda: server.get(PAGE)[0] == 200, what="the page coming back")
+    assert "Traceback" not in server.err
+
+
+def test_any_file_in_templates_assets_is_served(project: Path, server: PreviewServer) -> None:
+    icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16"/></svg>'
+    (project / "templates/assets/favicon.svg").write_text(icon, encoding="utf-8")
+    wait_until(lambda: server.get("/assets/favicon.svg") == (200, icon), what="the new asset being served")
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/assets/favicon.svg", timeout=5) as response:
+        assert response.headers["Content-Type"] == "image/svg+xml"
+    assert server.get("/assets/../content/site.yaml")[0] == 404
+
+    edit_notice(project, append="retention: [unclosed\n")  # the error page links it, and it is still served
+    wait_until(lambda: server.get("/")[0] == 500, what="the error page")
+    icon_link = BeautifulSoup(server.get("/")[1], "html.parser").find("link", rel="icon")
+    assert icon_link is not None and icon_link["href"] == "/assets/favicon.svg"
+    assert server.get("/assets/favicon.svg") == (200, icon)
+
+
+def _connect(port: int, origin: str | None, host: str | None = None) -> int | str:
+    """Open the reload socket as a page at `origin` would: the HTTP status if refused, else the
+    server's answer to livereload.js's `hello`."""
+    headers = {"Origin": origin} if origin else {}
+    if host:  # a page of another site whose name now points at this computer (DNS rebinding)
+        headers |= {"Host": host, "Sec-Fetch-Site": "same-origin"}
+
+    async def attempt() -> int | str:
+        try:
+            request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers=headers)
+            socket = await websocket_connect(request)
+        except HTTPClientError as error:
+            return error.code
+        await socket.write_message(HELLO)
+        answer = await asyncio.wait_for(socket.read_message(), 5)
+        socket.close()
+        return str(answer)
+
+    return asyncio.run(attempt())
+
+
+HELLO = '{"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}'
+
+
+def test_the_reload_socket_answers_only_the_previews_own_pages(server: PreviewServer) -> None:
+    port = server.port
+    for own in (f"http://127.0.0.1:{port}", f"http://localhost:{port}", f"http://[::1]:{port}", None):
+        assert '"command": "hello"' in str(_connect(port, own)), own
+    for foreign in ("http://evil.example", f"http://evil.example:{port}", f"http://127.0.0.1:{port + 1}",
+                    "http://127.0.0.1", "null", f"file://127.0.0.1:{port}", "http://[::1", "http://:80"):
+        assert _connect(port, foreign) == 403, foreign
+    assert _connect(port, f"http://evil.example:{port}", host=f"evil.example:{port}") == 403
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": f"evil.example:{port}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 403 and "--host 0.0.0.0" in refused.value.read().decode("utf-8")
+    assert "Traceback" not in server.err
+
+
+def test_the_reload_socket_survives_any_message(project: Path, server: PreviewServer) -> None:
+    url, origin = f"ws://127.0.0.1:{server.port}/livereload", {"Origin": f"http://127.0.0.1:{server.port}"}
+
+    async def attempt() -> tuple[str | None, int | None, str | None]:
+        bad = await websocket_connect(HTTPRequest(url, headers=origin))
+        junks = ("not json", "[1, 2]", '{"command": 5}', '"hello"', "[" * 60_000, "{}", '{"command": []}')
+        for junk in junks:
+            await bad.write_message(junk)
+        await bad.write_message(b"\x00\xff\xfe", binary=True)
+        await bad.write_message(HELLO)  # still answered after all that
+        answer = await asyncio.wait_for(bad.read_message(), 5)
+        await bad.write_message("x" * 1_000_000)  # too big: this connection ends, and only this one
+        end = await asyncio.wait_for(bad.read_message(), 5)
+        good = await websocket_connect(HTTPRequest(url, headers=origin))
+        await good.write_message(HELLO)
+        await asyncio.wait_for(good.read_message(), 5)
+        await good.write_message(f'{{"command": "info", "url": "http://127.0.0.1:{server.port}/"}}')
+        await asyncio.sleep(0.2)
+        edit_notice(project, title="Privacy notice after junk")
+        reload = await asyncio.wait_for(good.read_message(), 15)
+        return answer, bad.close_code if end is None else -1, reload
+
+    answer, close_code, reload = asyncio.run(attempt())
+    assert answer is not None and '"command": "hello"' in answer
+    assert close_code == 1009  # "message too big"
+    assert reload is not None and '"command": "reload"' in reload
+    assert "Privacy notice after junk" in server.get(PAGE)[1]
+    assert "Traceback" not in server.err and "Uncaught" not in server.err
