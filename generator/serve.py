@@ -35,6 +35,7 @@ from .diagnostics import Diagnostic, Severity, format_diagnostics
 from .environment import create_environment
 from .incremental import LazyFiles
 from .preview_page import error_page, inject_reload_script
+from .project import templates_folder
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 QUIET_MS = 50  # a save is complete once the files have been still this long: one rebuild per burst
@@ -64,7 +65,7 @@ class Preview:
         self.snapshot = Snapshot()
         # Compiled once and kept: recompiling every template is most of a rebuild's time.
         # auto_reload recompiles just the templates whose files changed.
-        self.templates_env = create_environment(root / "templates")
+        self.templates_env = create_environment(templates_folder(root))
         self.templates_env.auto_reload = True
         # What did not change is kept from one save to the next: a save rebuilds what it touched.
         self.memo = BuildMemo()
@@ -126,7 +127,7 @@ class Preview:
         snapshot = self.snapshot
         if snapshot.errors:
             if path.startswith("assets/"):
-                asset = _asset_from_templates(self.root / "templates", path)
+                asset = _asset_from_templates(templates_folder(self.root), path)
                 if asset is not None:
                     return 200, _content_type(path), asset, ""
             page = error_page(snapshot.errors, snapshot.problems, self.reload_script)
