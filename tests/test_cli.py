@@ -1,0 +1,134 @@
+"""The command line as people use it: from any folder of a project, forgiving of slips, clear outside one."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import Run, notices
+
+from generator.cli import main
+
+COMMANDS = ("build", "check", "new", "schema", "serve")
+
+
+def notices_here(folder: Path, *args: str) -> Run:
+    """`notices ARGS` typed in `folder`, with no --root: the project is found from there."""
+    done = subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True,
+                          cwd=folder, timeout=120)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def test_a_command_run_in_a_subfolder_finds_the_project(project: Path) -> None:
+    run = notices_here(project / "content" / "notices", "build")
+    assert run.code == 0, run.stderr
+    assert (project / "site" / "index.html").is_file()
+    assert not (project / "content" / "notices" / "site").exists()
+
+
+def test_outside_any_project_it_says_what_a_project_is(tmp_path: Path) -> None:
+    for args in (("build",), ("check",), ("new", "fostering", "--title", "Fostering")):
+        run = notices_here(tmp_path, *args)
+        assert run.code == 2, run
+        assert f"notices: error: {tmp_path} is not inside a privacy-notices project" in run.stderr
+        assert "docs/adding-a-notice.md" in run.stderr and "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+    named = notices_here(tmp_path, "--root", str(tmp_path), "build")
+    assert named.code == 2 and "it has no content/ folder" in named.stderr
+
+
+def test_root_overrides_where_the_command_is_run(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = notices_here(elsewhere, "--root", str(project), "build")
+    assert run.code == 0, run.stderr
+    assert (project / "site" / "index.html").is_file()
+
+
+def _usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as stopped:
+        main(list(argv))
+    assert stopped.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_a_misspelt_command_or_option_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    err = _usage_error(capsys, "bild")
+    assert "notices: error: 'bild' is not a notices command (did you mean 'build'?)" in err
+    err = _usage_error(capsys, "check", "--stirct")
+    assert err.startswith("usage: notices check ")
+    assert "notices check: error: unrecognized arguments: --stirct (did you mean '--strict'?)" in err
+    err = _usage_error(capsys, "serve", "--prot", "8001")
+    assert err.startswith("usage: notices serve ") and "(did you mean '--port'?)" in err
+
+
+def test_each_command_help_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in COMMANDS:
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--help"])
+        assert stopped.value.code == 0
+        text = capsys.readouterr().out
+        description = text.split(f"notices {command}: ", 1)[1].split("\n\n")[0]
+        assert len(description.split()) >= 15, (command, description)
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("check", "--links", "--format", "json"), "--links prints one link a line and cannot go into"),
+    (("check", "--compliance"), "--compliance adds the compliance table to --format json"),
+    (("check", "--compliance", "--format", "github"), "--compliance adds the compliance table"),
+])
+def test_options_that_do_not_combine_are_refused(capsys: pytest.CaptureFixture[str], args: tuple[str, ...],
+                                                 said: str) -> None:
+    err = _usage_error(capsys, *args)
+    assert err.startswith("usage: notices check ") and said in err
+
+
+def test_json_has_one_shape_with_and_without_the_table(project: Path) -> None:
+    plain = json.loads(notices(project, "check", "--format", "json").stdout)
+    table = json.loads(notices(project, "check", "--format", "json", "--compliance").stdout)
+    assert list(plain) == list(table) == ["diagnostics", "compliance"]
+    assert plain["compliance"] is None and table["compliance"]["notices"]
+    assert plain["diagnostics"] == table["diagnostics"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_the_readme_way_to_look_at_the_built_site_works(project: Path) -> None:
+    """README: `python3 -m http.server -d site`. Links end in '/', which a server answers with index.html."""
+    assert "python3 -m http.server -d site" in (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    assert notices(project, "build").code == 0
+    port = _free_port()
+    command = [sys.executable, "-m", "http.server", "-d", "site", "--bind", "127.0.0.1", str(port)]
+    server = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        def fetch(path: str) -> str:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                        return str(response.read().decode("utf-8"))
+                except urllib.error.URLError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+        index = fetch("/")
+        assert 'href="prevention-and-early-help/"' in index
+        page = fetch("/prevention-and-early-help/")
+        assert "<h1" in page and 'href="../assets/style.css"' in page
+        assert "body" in fetch("/assets/style.css")
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=10)[1]
+    assert " 404 " not in log, log
