@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -12,9 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import Run, notices
 
 from generator.cli import main
+from generator.schema import ServiceNotice
 
 COMMANDS = ("build", "check", "new", "schema", "serve")
 
@@ -132,3 +135,54 @@ def test_the_readme_way_to_look_at_the_built_site_works(project: Path) -> None:
         server.terminate()
         log = server.communicate(timeout=10)[1]
     assert " 404 " not in log, log
+
+
+def test_a_new_notice_builds_at_once_and_says_what_is_left(project: Path) -> None:
+    made = notices(project, "new", "fostering", "--title", "Fostering")
+    assert made.code == 0, made.stderr
+    assert made.stdout.startswith("Wrote content/notices/fostering.yaml: fill in each 'TO DO'")
+    for rule in ("[sources]", "[retention]", "[statutory-requirement]", "[transfers]"):
+        assert re.search(rf"^content/notices/fostering.yaml:\d+:1: warning: .*{re.escape(rule)}", made.stdout,
+                         re.M), rule
+    text = (project / "content/notices/fostering.yaml").read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/notice.schema.json\n")
+    check = json.loads(notices(project, "check", "--format", "json").stdout)["diagnostics"]
+    assert [d for d in check if d["path"].endswith("fostering.yaml") and d["severity"] == "error"] == []
+    built = notices(project, "build")
+    assert built.code == 0, built.stderr
+    page = (project / "site/fostering/index.html").read_text("utf-8")
+    assert "Fostering" in page and "TO DO" in page
+
+
+def test_a_new_notice_has_every_section_of_a_service_notice(project: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(project), "new", "adoption", "--title", 'Adoption "and" more']) == 0
+    text = (project / "content/notices/adoption.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert data["title"] == 'Adoption "and" more' and data["slug"] == "adoption"
+    for name in ServiceNotice.model_fields:
+        match = re.search(rf"^(# )?{name}:", text, re.M)
+        assert match, f"no {name} section"
+        comment = text[:match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        assert comment.startswith("# ") and len(comment) > 20 or name in {"kind", "slug", "last_updated",
+                                                                           "version"}, name
+    registers = yaml.safe_load((project / "content/definitions/lawful-bases.yaml").read_text("utf-8"))
+    assert data["lawful_basis"]["article_6"][0] in {entry["id"] for entry in registers["lawful_bases"]}
+
+
+@pytest.mark.parametrize(("slug", "said"), [
+    ("prevention-and-early-help", "content/notices/prevention-and-early-help.yaml exists already"),
+    ("privacy-notice", "content/notices/main.yaml already has the slug 'privacy-notice'"),
+    ("Fostering Care", "'Fostering Care' cannot be a notice's address: use lower-case letters and digits,"
+                       " words joined by hyphens (e.g. fostering-care)"),
+    ("sharing", "'sharing' is the address of a page the site makes itself (sharing/)"),
+    ("assets", "'assets' is the address of a page the site makes itself"),
+])
+def test_a_new_notice_is_refused_where_it_cannot_go(project: Path, slug: str, said: str) -> None:
+    before = sorted((project / "content/notices").iterdir())
+    before_text = [p.read_bytes() for p in before]
+    run = notices(project, "new", slug, "--title", "Anything")
+    assert run.code == 2 and f"notices: error: {said}" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+    assert sorted((project / "content/notices").iterdir()) == before
+    assert [p.read_bytes() for p in before] == before_text
