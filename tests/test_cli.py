@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from conftest import Run, notices
 
 from generator.cli import main
@@ -131,6 +132,10 @@ def test_the_readme_way_to_look_at_the_built_site_works(project: Path) -> None:
         page = fetch("/prevention-and-early-help/")
         assert "<h1" in page and 'href="../assets/style.css"' in page
         assert "body" in fetch("/assets/style.css")
+        # The favicon: from this site (the Content-Security-Policy allows only that), so no 404 for it.
+        icon = BeautifulSoup(page, "html.parser").find("link", rel="icon")
+        assert icon is not None and icon["href"] == "../assets/favicon.svg"
+        assert fetch("/assets/favicon.svg").startswith("<svg")
     finally:
         server.terminate()
         log = server.communicate(timeout=10)[1]
@@ -186,3 +191,20 @@ def test_a_new_notice_is_refused_where_it_cannot_go(project: Path, slug: str, sa
     assert "Traceback" not in run.stderr
     assert sorted((project / "content/notices").iterdir()) == before
     assert [p.read_bytes() for p in before] == before_text
+
+
+def test_every_page_names_its_favicon_and_the_home_page_title_says_whose_site_it_is(built_site: Path) -> None:
+    titles = {}
+    for page in sorted(built_site.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        icon = soup.find("link", rel="icon")
+        assert icon is not None, page
+        href = str(icon["href"])
+        if page.name == "404.html":  # shown at any address: its links start with the base URL's path
+            assert href == "/privacy-notices/assets/favicon.svg"
+        else:
+            assert (page.parent / href).resolve() == (built_site / "assets/favicon.svg").resolve(), page
+        assert soup.title is not None
+        titles[page.relative_to(built_site).as_posix()] = soup.title.get_text()
+    assert titles["index.html"] == "Privacy notices – Bradford Children and Families Trust"
+    assert titles["sharing/index.html"] == "Who we share information with – Privacy notices"
