@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = make_parser()
     args = _parse(parser, argv)
-    root = _project_root(args)
+    # The schemas do not depend on the content: written to --out, they need no project.
+    root = Path.cwd() if args.command == "schema" and args.out is not None else _project_root(args)
     if root is None:
         return EXIT_USAGE
     try:

@@ -44,6 +44,7 @@ def test_outside_any_project_it_says_what_a_project_is(tmp_path: Path) -> None:
         assert f"notices: error: {tmp_path} is not inside a privacy-notices project" in run.stderr
         assert "docs/adding-a-notice.md" in run.stderr and "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
+    assert notices_here(tmp_path, "schema", "--out", "schemas").code == 0  # needs no content
     named = notices_here(tmp_path, "--root", str(tmp_path), "build")
     assert named.code == 2 and "it has no content/ folder" in named.stderr
 
