@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
+from .project import templates_folder
 from .resolve import Site, resolve_references
 from .validate import ValidationCache, validate_content
 
@@ -110,7 +111,7 @@ def _run_pipeline(
             from .render import render_site
 
             scans: dict[str, PageScan] = {}
-            result.files = render_site(result.site, root / "templates", diagnostics, templates_env,
+            result.files = render_site(result.site, templates_folder(root), diagnostics, templates_env,
                                        scans=scans, memo=memo.pages if memo else None,
                                        output=staging)
             if not diagnostics.errors:  # with a page missing, every link to it would be noise
@@ -238,4 +239,4 @@ def check_site_links(
     result.links = check_links(names, base_url, scans, memo)
     report_broken_links(result.links, result.diagnostics, base_url=base_url, site_folder=site_folder,
                         content_files={label: source.path for label, source in sources.items()},
-                        templates=root / "templates")
+                        templates=templates_folder(root))

@@ -1,75 +1,129 @@
-"""The `notices` command line: build, check and serve.
+"""The `notices` command line: build, check, new, schema and serve.
 
 Imports of the pipeline happen inside each command, so `notices --help` starts fast.
 Exit codes: 0 success; 1 the content has errors (or warnings under --strict); 2 the
-command was used wrongly.
+command was used wrongly. Any command run in a folder below a project finds the project
+(generator/project.py); `--root` names it instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 if TYPE_CHECKING:
     from .build import BuildResult
-    from .diagnostics import Diagnostic
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    """argparse with exit 2 and the usage of the command at fault, and a record of its commands and
+    options, for the did-you-mean suggestions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.options: list[str] = []
+        self.commands: dict[str, _Parser] = {}
+        self.command_action: Any = None
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
+    def add_argument(self, *names: Any, **kwargs: Any) -> argparse.Action:
+        self.options += [name for name in names if isinstance(name, str) and name.startswith("-")]
+        return super().add_argument(*names, **kwargs)
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="notices", description="Build a privacy-notice website from YAML and Markdown.")
-    parser.add_argument("--root", type=Path, default=Path("."),
-                        help="the project folder holding content/ and templates/ (default: here)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    def add_command(self, name: str, summary: str, description: str) -> _Parser:
+        """A subcommand whose --help opens with what it does."""
+        text = " ".join(description.split())
+        command: _Parser = self.command_action.add_parser(name, help=summary,
+                                                          description=f"notices {name}: {text}")
+        self.commands[name] = command
+        return command
 
-    build = commands.add_parser("build", help="build the site into a folder")
+
+def make_parser() -> _Parser:
+    parser = _Parser(prog="notices", description="Build a privacy-notice website from YAML and Markdown.",
+                     epilog="Run `notices COMMAND --help` for what a command does and its options.")
+    parser.add_argument("--root", type=Path, default=None,
+                        help="the project folder holding content/ (default: the nearest folder from here up"
+                             " that holds content/site.yaml)")
+    parser.command_action = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                                  parser_class=_Parser)
+
+    build = parser.add_command("build", "build the site into a folder", """
+        Check the content and build the site as plain files into site/ (or --out). A build with errors
+        leaves the folder exactly as it was; warnings are printed and do not stop it, unless --strict.""")
     build.add_argument("--out", type=Path, default=None, help="output folder (default: site)")
     build.add_argument("--base-url", type=_base_url, default=None,
                        help="published address (http or https), overriding site.yaml")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    check = commands.add_parser("check", help="check the content without writing anything")
+    check = parser.add_command("check", "check the content without writing anything", """
+        Report every content error and every compliance finding, then the table of notice x
+        requirement. Nothing is written (but --html's report). Exit 1 on errors, or on warnings under
+        --strict.""")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json", "github"), default=None,
-                       help="how to print problems (default: text; github under GitHub Actions)")
+                       help="how to print problems (default: text; github under GitHub Actions); json is"
+                            " {\"diagnostics\": [...], \"compliance\": null}, see docs/compliance.md")
     check.add_argument("--links", action="store_true",
                        help="also list every external link, one per line, for a link checker"
                             " (no network; not with --format json)")
     check.add_argument("--compliance", action="store_true",
-                       help="with --format json: print {diagnostics, compliance} with the compliance table")
+                       help="with --format json: fill in \"compliance\" with the compliance table")
     check.add_argument("--previous", type=Path, default=None, metavar="FILE",
                        help="a notices.json from an earlier build (a local file): warn about each notice"
                             " whose page changed but whose change list did not")
     check.add_argument("--html", type=Path, default=None, metavar="DIR",
                        help="also write the staff compliance report to DIR/index.html (not for publishing)")
 
-    schema = commands.add_parser("schema", help="write the JSON Schema files editors use to check content")
+    new = parser.add_command("new", "start a new service notice from a scaffold", """
+        Write content/notices/SLUG.yaml: every section of a service notice, each with a comment saying
+        what to write, and register ids as examples. It builds at once; `notices check` then lists
+        what is still to fill in. Steps: docs/adding-a-notice.md.""")
+    new.add_argument("slug", metavar="SLUG",
+                     help="the notice's address and file name: lower-case words joined by hyphens,"
+                          " e.g. fostering")
+    new.add_argument("--title", required=True, help='the notice\'s title, e.g. "Fostering"')
+
+    schema = parser.add_command("schema", "write the JSON Schema files editors use to check content", """
+        Write the JSON Schema files that let an editor (VS Code's YAML extension, say) check content
+        files as they are typed. They are made from the same models `notices check` uses.""")
     schema.add_argument("--out", type=Path, default=None, help="folder to write to (default: schemas)")
 
-    serve = commands.add_parser("serve", help="preview the site, rebuilding on every save")
+    serve = parser.add_command("serve", "preview the site, rebuilding on every save", """
+        Build the site in memory and serve it at http://127.0.0.1:8000/; every save under content/ or
+        templates/ rebuilds it and reloads the page. site/ is never touched. To look at the built
+        site/ as a host serves it: python3 -m http.server -d site""")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
-    root = args.root.resolve()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = make_parser()
+    args = _parse(parser, argv)
+    # The schemas do not depend on the content: written to --out, they need no project.
+    root = Path.cwd() if args.command == "schema" and args.out is not None else _project_root(args)
+    if root is None:
+        return EXIT_USAGE
     try:
         if args.command == "build":
             return _build(root, args)
         if args.command == "check":
             return _check(root, args)
+        if args.command == "new":
+            from .scaffold import new_notice
+
+            return new_notice(root, args.slug, args.title)
         if args.command == "schema":
             return _schema(root, args)
         from .serve import serve
@@ -78,6 +132,62 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+
+
+def _parse(parser: _Parser, argv: list[str]) -> argparse.Namespace:
+    """Parse, with a did-you-mean for a misspelt command, and a wrong option reported with the usage
+    of its own command."""
+    commands = parser.commands
+    typed = _command_typed(argv)
+    if typed is not None and typed not in commands:
+        close = difflib.get_close_matches(typed, list(commands), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f": choose one of {', '.join(commands)}"
+        parser.error(f"'{typed}' is not a notices command{hint}")
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = commands[args.command]
+        known = command.options
+        unknown = extra[0].split("=", 1)[0]
+        close = difflib.get_close_matches(unknown, known, n=1) if unknown.startswith("-") else []
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        command.error(f"unrecognized arguments: {' '.join(extra)}{hint}")
+    if args.command == "check":
+        from .commands.check import refused_combinations
+
+        refused = refused_combinations(args)
+        if refused:
+            commands["check"].error(refused)
+    return args
+
+
+def _command_typed(argv: list[str]) -> str | None:
+    """The first word that is not a top-level option or its value: the command."""
+    words = iter(argv)
+    for word in words:
+        if word == "--root":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def _project_root(args: argparse.Namespace) -> Path | None:
+    """--root, or the project found from here up; None (with a message) outside any project."""
+    from .project import NotAProject, find_root, not_a_project_message
+
+    if args.root is not None:
+        root: Path = args.root.resolve()
+        if (root / "content").is_dir():
+            return root
+        message = not_a_project_message(f"--root {root} is not a privacy-notices project: it has no content/"
+                                        " folder")
+    else:
+        try:
+            return find_root(Path.cwd())
+        except NotAProject as exc:
+            message = str(exc)
+    print(f"notices: error: {message}", file=sys.stderr)
+    return None
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
@@ -109,72 +219,10 @@ def _print_notes(result: BuildResult, file: TextIO) -> None:
         print(f"Note: {note[:1].upper()}{note[1:]}.", file=file)
 
 
-def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
-    """The staff compliance report. After a big check the site has each notice's outline; a report
-    template that reads more of a notice is given the whole notices, from a build in memory."""
-    from .outline import NeedsWholeNotice
-    from .report import write_report
-
-    assert result.compliance is not None and result.site is not None
-    try:
-        return write_report(result.compliance, result.site, items, root / "templates", folder)
-    except NeedsWholeNotice:
-        from .build import run_pipeline
-
-        whole = run_pipeline(root, render=False)
-        assert whole.compliance is not None and whole.site is not None
-        return write_report(whole.compliance, whole.site, items, root / "templates", folder)
-
-
 def _check(root: Path, args: argparse.Namespace) -> int:
-    from .build import check
-    from .diagnostics import format_diagnostics
+    from .commands.check import run_check
 
-    result = check(root)
-    if args.previous is not None and result.compliance is not None and "notices.json" in result.files:
-        from .history import warn_unrecorded_changes
-
-        try:
-            notice_files = {n.slug: root / n.path for n in result.compliance.notices}
-            warn_unrecorded_changes(result.files, args.previous.resolve(), notice_files, result.diagnostics)
-        except ValueError as exc:
-            print(f"notices: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
-    output_format = _default_format(args.format)
-    items = result.diagnostics.sorted()
-    text = format_diagnostics(items, output_format)
-    if output_format == "json" and args.compliance:
-        from .report import compliance_json
-
-        print(compliance_json(items, result.compliance))
-    elif text:
-        print(text, file=sys.stdout if output_format == "json" else sys.stderr)
-    elif output_format == "json":
-        print("[]")
-    if result.compliance is not None and result.site is not None:
-        from .report import compliance_table
-        from .write import UnsafeOutput
-
-        if output_format != "json":
-            sys.stderr.flush()
-            print(compliance_table(result.compliance))
-        if args.html:
-            try:
-                written = _write_report(result, items, root, args.html.resolve())
-            except (OSError, ValueError, UnsafeOutput) as exc:
-                print(f"notices: error: {exc}", file=sys.stderr)
-                return EXIT_USAGE
-            print(f"Wrote the compliance report to {written}", file=sys.stderr)
-    if result.diagnostics.has_errors(args.strict):
-        return EXIT_CONTENT
-    if args.links and result.links is not None and output_format != "json":
-        for url, pages in result.links.external.items():
-            print(f"{url}\t{' '.join(pages)}")
-    if output_format == "text" and not result.diagnostics.warnings:
-        print(f"No problems found in {len(result.site.notices) if result.site else 0} notices.")
-    if output_format == "text":
-        _print_notes(result, sys.stderr)
-    return EXIT_OK
+    return run_check(root, args, _default_format(args.format))
 
 
 def _base_url(value: str) -> str:

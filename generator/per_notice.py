@@ -37,6 +37,7 @@ from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .outline import NeedsWholeNotice, NoticeOutline, NumberedOutcomes, SentOutcomes, notice_from, outline_of
 from .pages import PageRenderer, Rendered, plan_pages
+from .project import templates_folder
 from .render import make_notice_page, render_site
 from .resolve import Notice, Registers, Site, in_site_order, resolve_notice, site_of
 from .schema import MainNotice, ServiceNotice
@@ -163,7 +164,7 @@ def _start(shared: SharedContent, main: MainNotice, main_source: SourceFile, roo
     registers = Registers.of(content)
     resolved = resolve_notice(main, registers)
     site = site_of(content, registers, [resolved])
-    templates = root / "templates"
+    templates = templates_folder(root)
     env = create_environment(templates)
     PageRenderer(site, env, templates, root, plan_pages(site)).compile(also=("service-notice.html",))
     return _Shared(site, resolved, main_source, registers, shared.context, env, templates, root,

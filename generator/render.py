@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .linkscan import PageScan
     from .write import Staging
 
-ASSETS = ("assets/style.css",)
+ASSETS = ("assets/style.css", "assets/favicon.svg")
 
 
 def render_site(

@@ -61,7 +61,7 @@ def compliance_dict(report: ComplianceReport) -> dict[str, Any]:
 
 
 def compliance_json(items: list[Diagnostic], report: ComplianceReport | None) -> str:
-    """`check --format json --compliance`: the diagnostics and the table in one object."""
+    """`check --format json`: the diagnostics, and the table under --compliance (else null)."""
     data = {
         "diagnostics": [d.as_dict() for d in items],
         "compliance": compliance_dict(report) if report is not None else None,

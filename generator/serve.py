@@ -34,6 +34,7 @@ from .environment import create_environment
 from .incremental import LazyFiles
 from .preview_page import error_page, inject_reload_script
 from .preview_report import BugReport, Findings
+from .project import templates_folder
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 QUIET_MS = 50  # a save is complete once the files have been still this long: one rebuild per burst
@@ -65,7 +66,7 @@ class Preview:
         self.snapshot = Snapshot()
         # Compiled once and kept: recompiling every template is most of a rebuild's time.
         # auto_reload recompiles just the templates whose files changed.
-        self.templates_env = create_environment(root / "templates")
+        self.templates_env = create_environment(templates_folder(root))
         self.templates_env.auto_reload = True
         # What did not change is kept from one save to the next: a save rebuilds what it touched.
         self.memo = BuildMemo()
@@ -118,7 +119,7 @@ class Preview:
         snapshot = self.snapshot
         name = path + "index.html" if path == "" or path.endswith("/") else path
         if path.startswith("assets/") and (snapshot.errors or name not in snapshot.files):
-            asset = _asset_from_templates(self.root / "templates", path)  # any file in templates/assets/
+            asset = _asset_from_templates(templates_folder(self.root), path)  # any file in templates/assets/
             if asset is not None:
                 return 200, _content_type(path), asset, ""
         if snapshot.errors:
@@ -134,7 +135,7 @@ class Preview:
         return 404, "text/html; charset=utf-8", snapshot.files.get("404.html", b"Not found"), ""
 
     def _error_page(self, snapshot: Snapshot) -> tuple[int, str, bytes, str]:
-        icons = sorted((self.root / "templates" / "assets").glob("favicon.*"))  # no request for /favicon.ico
+        icons = sorted((templates_folder(self.root) / "assets").glob("favicon.*"))  # no request for /favicon.ico
         icon = f"/assets/{icons[0].name}" if icons else ""
         page = error_page(snapshot.errors, snapshot.problems, self.reload_script, bug=snapshot.bug, icon=icon)
         return 500, "text/html; charset=utf-8", page.encode("utf-8"), ""

@@ -286,9 +286,10 @@ def test_build_prints_the_warnings_and_strict_refuses_to_publish(project: Path) 
 
 def test_json_and_github_formats(project: Path) -> None:
     plain = json.loads(notices(project, "check", "--format", "json").stdout)
-    assert isinstance(plain, list) and {"path", "line", "column", "rule"} <= set(plain[0])
+    assert set(plain) == {"diagnostics", "compliance"} and plain["compliance"] is None
+    assert {"path", "line", "column", "rule"} <= set(plain["diagnostics"][0])
     combined = json.loads(notices(project, "check", "--format", "json", "--compliance").stdout)
-    assert len(combined["diagnostics"]) == len(plain)
+    assert combined["diagnostics"] == plain["diagnostics"]
     table = {n["slug"]: n["results"] for n in combined["compliance"]["notices"]}
     assert table[CSC_SLUG]["retention"]["status"] == "missing"
     assert table[PEH_SLUG]["retention"]["status"] == "met"

@@ -304,7 +304,7 @@ def test_github_and_json_formats(project: Path) -> None:
     as_json = notices(project, "check", "--format", "json")
     import json
 
-    problems = json.loads(as_json.stdout)
+    problems = json.loads(as_json.stdout)["diagnostics"]
     assert [(p["path"], p["line"], p["column"], p["severity"]) for p in problems if
             "phone" in p["message"]] == [(SITE, line, column, "error")]
 
