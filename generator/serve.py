@@ -135,7 +135,8 @@ class Preview:
         return 404, "text/html; charset=utf-8", snapshot.files.get("404.html", b"Not found"), ""
 
     def _error_page(self, snapshot: Snapshot) -> tuple[int, str, bytes, str]:
-        icons = sorted((templates_folder(self.root) / "assets").glob("favicon.*"))  # no request for /favicon.ico
+        # Linked, so that the browser asks for no /favicon.ico:
+        icons = sorted((templates_folder(self.root) / "assets").glob("favicon.*"))
         icon = f"/assets/{icons[0].name}" if icons else ""
         page = error_page(snapshot.errors, snapshot.problems, self.reload_script, bug=snapshot.bug, icon=icon)
         return 500, "text/html; charset=utf-8", page.encode("utf-8"), ""
