@@ -65,19 +65,33 @@ def make_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     root = args.root.resolve()
-    try:
-        if args.command == "build":
-            return _build(root, args)
-        if args.command == "check":
-            return _check(root, args)
-        if args.command == "schema":
-            return _schema(root, args)
-        from .serve import serve
+    from .world import Terminated, WorldError, describe, shown, sigterm_as_interrupt
 
-        return serve(root, host=args.host, port=args.port)
+    try:
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(root, host=args.host, port=args.port)
+        with sigterm_as_interrupt():  # a cancelled CI job ends a build as Ctrl-C does
+            if args.command == "build":
+                return _build(root, args)
+            if args.command == "check":
+                return _check(root, args)
+            return _schema(root, args)
+    except Terminated:
+        print("Stopped (terminated).", file=sys.stderr)
+        return 128 + 15
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+    except WorldError as exc:  # a folder, the disk, another build: one line saying what to do
+        print(f"notices: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # any other the lower layers did not word: still one line, never a traceback
+        named = isinstance(exc.filename, str)
+        what = f"cannot use {shown(exc.filename)}" if named else f"notices {args.command} failed"
+        print(f"notices: error: {describe(exc, what, 'try again')}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:

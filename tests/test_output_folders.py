@@ -23,7 +23,8 @@ def _notices(cwd: Path, *args: str) -> Run:
 
 
 def _every_file(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
 def _user_files(folder: Path, files: dict[str, bytes]) -> None:

@@ -12,20 +12,27 @@ from pathlib import Path
 import pytest
 
 from generator import write
+from generator.site_folder import STAGING_MARKER
+from generator.world import WorldError
 from generator.write import UnsafeOutput, write_site
 
 OLD = {"index.html": b"<h1>old</h1>", "a/index.html": b"old a", "assets/style.css": b"body{}"}
 NEW = {"index.html": b"<h1>new</h1>", "b/index.html": b"new b"}
 
 
+OURS = (write.MANIFEST, STAGING_MARKER)
+"""Files that mark a folder as this tool's, tested on their own."""
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """The site's files, less the manifest that marks it as one this tool wrote (tested on its own)."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != write.MANIFEST)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in OURS)
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
 def _litter(parent: Path) -> list[str]:
-    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site."))
+    """Temporary folders left beside the site (the lock file, .site.lock, stays by design)."""
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock")
 
 
 def test_replaces_the_whole_site(tmp_path: Path) -> None:
@@ -82,7 +89,7 @@ def test_a_failure_mid_write_keeps_the_old_site(tmp_path: Path, monkeypatch: pyt
         return real(descriptor, data)
 
     monkeypatch.setattr(write.os, "write", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(WorldError, match=r"^cannot write .*: the disk is full \(No space left on device\);"):
         write_site(NEW, out)
     assert _snapshot(out) == OLD
     assert _litter(tmp_path) == []
@@ -116,7 +123,8 @@ def test_refuses_folders_that_are_not_a_site(tmp_path: Path, monkeypatch: pytest
     (tmp_path / "notes" / "minutes.docx").write_bytes(b"keep me")
     (tmp_path / "file.txt").write_text("x")
     for out, reason in [(project, "holds the project"), (tmp_path, "folder you are working in"),
-                        (tmp_path / "notes", "not a site built by this tool"), (tmp_path / "file.txt", "is a file"),
+                        (tmp_path / "notes", "not a site built by this tool"),
+                        (tmp_path / "file.txt", "is a file"),
                         (Path("/"), "choose a folder of its own")]:
         with pytest.raises(UnsafeOutput, match=reason):
             write_site(NEW, out)
@@ -221,7 +229,7 @@ def test_a_check_that_keeps_only_notices_json_writes_no_page(tmp_path: Path) -> 
     assert staging.names == ["index.html", "a/index.html", "notices.json"]
     assert _snapshot(staging.folder) == {"notices.json": b"{}"}
     staging.abort()
-    assert list(tmp_path.iterdir()) == []
+    assert _litter(tmp_path) == [] and not (tmp_path / "site").exists()
 
 
 def test_a_staged_file_outside_the_site_is_refused(tmp_path: Path) -> None:
@@ -275,6 +283,7 @@ def test_a_published_site_is_readable_by_the_web_server_whatever_the_umask(
     finally:
         os.umask(previous)
     modes = {path.relative_to(out).as_posix(): oct(path.stat().st_mode & 0o777) for path in out.rglob("*")}
-    assert modes == {write.MANIFEST: "0o644", "index.html": "0o644", "a": "0o755", "a/b": "0o755", "a/b/index.html": "0o644",
+    assert modes == {write.MANIFEST: "0o644", "index.html": "0o644", "a": "0o755", "a/b": "0o755",
+                     "a/b/index.html": "0o644",
                      "a/register.csv": "0o644"}
     assert oct(out.stat().st_mode & 0o777) == "0o755"
