@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from .world import WorldError
 
@@ -155,10 +156,24 @@ def remove_stale(out: Path) -> None:
         if folder.is_symlink() or not folder.is_dir():
             continue
         if _is_ours(folder):
-            shutil.rmtree(folder, ignore_errors=True)
+            remove_tree(folder)
         else:
             with suppress(OSError):
                 os.rmdir(folder)  # only when empty: made, and killed before it was marked
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a folder of ours whole, even one with a read-only folder inside (made so by hand, or
+    copied from a read-only source), which plain rmtree would leave half removed."""
+
+    def loosen(function: Any, path: str, excinfo: Any) -> None:
+        for target in (os.path.dirname(path), path):
+            if os.path.isdir(target) and not os.path.islink(target):
+                with suppress(OSError):
+                    os.chmod(target, 0o755)
+
+    shutil.rmtree(folder, onerror=loosen)
+    shutil.rmtree(folder, ignore_errors=True)  # again, with its folders made writable
 
 
 def _left_beside(out: Path, kind: str) -> list[Path]:

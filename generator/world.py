@@ -12,7 +12,7 @@ import fcntl
 import os
 import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
@@ -79,26 +79,47 @@ class BuildLock:
     """Only one build at a time into one output folder: the others are told one is running.
 
     An advisory lock (flock) on `.<out>.lock` beside the output, never inside it, so it is never
-    published. The file stays after the build (removing it would let two builds lock two files);
-    the lock itself goes when the process ends, however it ends.
+    published. The holder removes the file before it lets go, so none is left behind; a build that
+    locked a file just removed (its inode no longer at the path) tries again. The lock itself goes
+    when the process ends, however it ends; a file left by a killed build is taken over.
     """
 
     def __init__(self, out: Path) -> None:
         self.path = out.parent / f".{out.name}.lock"
-        with plain_errors(f"cannot build into {shown(out)}: cannot make the lock file {shown(self.path)}"):
-            self.descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-        try:
-            fcntl.flock(self.descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(self.descriptor)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+        for _ in range(100):  # each retry means another build let go just now: a few at most
+            with plain_errors(f"cannot write in {shown(out.parent)}"):
+                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    os.close(descriptor)
+                    raise describe(exc, f"cannot lock {shown(self.path)}") from None
+                locked = False
+            if self._still_at_path(descriptor):
+                if locked:
+                    self.descriptor = descriptor
+                    return
+                os.close(descriptor)
                 raise WorldError(f"another build into {shown(out)} is running; wait for it to finish,"
-                                 " then build again") from None
-            raise describe(exc, f"cannot lock {shown(self.path)}") from None
+                                 " then build again")
+            os.close(descriptor)
+        raise WorldError(f"cannot lock {shown(self.path)}: other builds keep taking it; build again")
+
+    def _still_at_path(self, descriptor: int) -> bool:
+        try:
+            at_path = os.stat(self.path, follow_symlinks=False)
+        except OSError:
+            return False
+        held = os.fstat(descriptor)
+        return (held.st_dev, held.st_ino) == (at_path.st_dev, at_path.st_ino)
 
     def release(self) -> None:
-        """Let the next build in (idempotent)."""
+        """Let the next build in (idempotent): the file goes first, while it is still ours."""
         if self.descriptor >= 0:
+            with suppress(OSError):
+                os.unlink(self.path)
             os.close(self.descriptor)
             self.descriptor = -1
 

@@ -20,13 +20,20 @@ from pathlib import Path
 from types import FrameType
 
 from .site_folder import MANIFEST as MANIFEST
-from .site_folder import STAGING_MARKER, mark_staging, read_exactly, recover_interrupted_swap, remove_stale
+from .site_folder import (
+    STAGING_MARKER,
+    mark_staging,
+    read_exactly,
+    recover_interrupted_swap,
+    remove_stale,
+    remove_tree,
+)
 from .site_folder import UnsafeOutput as UnsafeOutput
 from .site_folder import check_output_folder as check_output_folder
 from .site_folder import check_replaceable as check_replaceable
 from .site_folder import manifest_bytes as manifest_bytes
 from .site_folder import written_files as written_files
-from .world import BuildLock, Terminated, plain_errors, shown
+from .world import BuildLock, Terminated, WorldError, plain_errors, shown
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
@@ -79,6 +86,9 @@ class Staging:
         folders killed builds left removed, and a new staging folder made and marked as ours."""
         recover_interrupted_swap(self.out)
         check_replaceable(self.out)
+        if self.out.is_dir() and not os.access(self.out, os.W_OK):  # its files could not be removed
+            raise WorldError(f"cannot replace {shown(self.out)}: it is read-only for you; make it writable"
+                             f" (chmod -R u+w {shown(self.out)}) or choose another folder with --out")
         remove_stale(self.out)
         with plain_errors(self.cannot_write):
             folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)).resolve()
@@ -256,14 +266,14 @@ def _remove(folder: Path) -> None:
         shares = parallel.worker_count() * 4  # a few each, so one slow share does not hold up the end
         parallel.run_all([partial(_remove_names, folder, names[start::shares]) for start in range(shares)],
                          threshold=1)
-    shutil.rmtree(folder, ignore_errors=True)
+    remove_tree(folder)
 
 
 def _remove_names(folder: Path, names: list[str]) -> None:
     for name in names:
         path = os.path.join(folder, name)
         if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
+            remove_tree(Path(path))
         else:
             with suppress(OSError):
                 os.unlink(path)
