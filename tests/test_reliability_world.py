@@ -222,7 +222,7 @@ def test_a_full_disk_in_process_is_one_line(project: Path, monkeypatch: pytest.M
 
 
 def test_a_file_size_limit_is_one_line(project: Path) -> None:
-    """`ulimit -f`: a write past it fails with EFBIG (and SIGXFSZ, which a shell's limit ignores here)."""
+    """`ulimit -f`: a write past it fails with EFBIG (Python ignores the SIGXFSZ that would kill it)."""
 
     def limited() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
