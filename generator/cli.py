@@ -2,7 +2,8 @@
 
 Imports of the pipeline happen inside each command, so `notices --help` starts fast.
 Exit codes: 0 success; 1 the content has errors (or warnings under --strict); 2 the
-command was used wrongly. Any command run in a folder below a project finds the project
+command was used wrongly, or the world got in the way (a folder, the disk, another build);
+130 Ctrl-C; 143 SIGTERM. Any command run in a folder below a project finds the project
 (generator/project.py); `--root` names it instead.
 """
 
@@ -115,23 +116,37 @@ def main(argv: list[str] | None = None) -> int:
     root = Path.cwd() if args.command == "schema" and args.out is not None else _project_root(args)
     if root is None:
         return EXIT_USAGE
+    from .world import Terminated, WorldError, describe, shown, sigterm_as_interrupt
+
     try:
-        if args.command == "build":
-            return _build(root, args)
-        if args.command == "check":
-            return _check(root, args)
-        if args.command == "new":
-            from .scaffold import new_notice
+        if args.command == "serve":
+            from .serve import serve
 
-            return new_notice(root, args.slug, args.title)
-        if args.command == "schema":
+            return serve(root, host=args.host, port=args.port)
+        with sigterm_as_interrupt():  # a cancelled CI job ends a build as Ctrl-C does
+            if args.command == "build":
+                return _build(root, args)
+            if args.command == "check":
+                return _check(root, args)
+            if args.command == "new":
+                from .scaffold import new_notice
+
+                return new_notice(root, args.slug, args.title)
             return _schema(root, args)
-        from .serve import serve
-
-        return serve(root, host=args.host, port=args.port)
+    except Terminated:
+        print("Stopped (terminated).", file=sys.stderr)
+        return 128 + 15
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 130
+    except WorldError as exc:  # a folder, the disk, another build: one line saying what to do
+        print(f"notices: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # any other the lower layers did not word: still one line, never a traceback
+        named = isinstance(exc.filename, str)
+        what = f"cannot use {shown(exc.filename)}" if named else f"notices {args.command} failed"
+        print(f"notices: error: {describe(exc, what, 'try again')}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _parse(parser: _Parser, argv: list[str]) -> argparse.Namespace:

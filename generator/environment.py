@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
+import tempfile
 from collections.abc import Callable, MutableMapping
+from contextlib import suppress
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -111,8 +114,9 @@ def template_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs, by each template's path and text (a changed template is
     compiled again): compiling them is a fifth of the time of building a small site.
 
-    In $XDG_CACHE_HOME (or ~/.cache)/privacy-notices/templates, or NOTICES_CACHE_DIR; nothing is
-    kept when the folder cannot be made. The site's bytes do not depend on it.
+    In $XDG_CACHE_HOME (or ~/.cache)/privacy-notices/templates, or NOTICES_CACHE_DIR. A folder that
+    cannot be made, read or written (read-only, left owned by root by `sudo notices build`) is skipped
+    with one line of warning: the site's bytes never depend on the cache.
     """
     chosen = os.environ.get(CACHE_VARIABLE)
     if chosen is not None and not chosen.strip():
@@ -121,9 +125,55 @@ def template_cache() -> jinja2.BytecodeCache | None:
     folder = Path(chosen) if chosen else Path(home) / "privacy-notices" / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
+        descriptor, probe = tempfile.mkstemp(dir=folder, prefix=".probe-")  # can we write here at all?
+        os.close(descriptor)
+        os.unlink(probe)
+    except OSError as exc:
+        _warn_once(f"notices: warning: cannot use the template cache in {folder} ({exc.strerror or exc});"
+                   f" building without it (set {CACHE_VARIABLE} to another folder, or to nothing for none)")
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return ForgivingCache(folder)
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(line: str) -> None:
+    """One line, once a process: the environment is made again for each build of the preview."""
+    if line not in _warned:
+        _warned.add(line)
+        print(line, file=sys.stderr)
+
+
+class ForgivingCache(jinja2.BytecodeCache):
+    """A cache in one folder, as jinja2.FileSystemBytecodeCache keeps it, that never stops a build: a
+    file that cannot be read is compiled again, one that cannot be written is not kept. (Jinja2's own
+    raises on either, and a template then failed with "PermissionError" under its name.)"""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"__jinja2_{bucket.key}.cache"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self._file(bucket), "rb") as file:
+                bucket.load_bytecode(file)
+        except (OSError, ValueError, EOFError, TypeError):  # missing, unreadable, a folder, or garbled
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        temporary = None
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".compiling-")
+            with os.fdopen(descriptor, "wb") as file:
+                bucket.write_bytecode(file)
+            os.replace(temporary, self._file(bucket))  # whole or not at all: another build may read it
+        except OSError:
+            if temporary is not None:
+                with suppress(OSError):
+                    os.unlink(temporary)
 
 
 def long_date(value: datetime.date) -> str:

@@ -10,6 +10,8 @@ Because the files are generated from `generator/schema.py`, they cannot disagree
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -81,12 +83,58 @@ def schema_files() -> dict[str, str]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema file into `folder`; returns the files whose text changed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    changed = []
-    for filename, text in schema_files().items():
-        target = folder / filename
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
-            changed.append(target)
+    """Write every schema file into `folder`; returns the files whose text changed.
+
+    Only files this tool wrote are replaced, and never through a link: each is checked first (so a
+    refusal writes nothing), then replaced whole by a file written beside it.
+    """
+    from .site_folder import replace_file
+    from .world import plain_errors, shown
+
+    with plain_errors(f"cannot write the schemas into {shown(folder)}", again="run notices schema again"):
+        folder.mkdir(parents=True, exist_ok=True)
+        titles = {f"{name}.schema.json": title for name, (_, title, _) in CONTENT_SCHEMAS.items()}
+        current = {filename: _ours(folder / filename, titles[filename]) for filename in titles}
+        changed = []
+        for filename, text in schema_files().items():
+            if current[filename] != text:
+                replace_file(folder / filename, text.encode("utf-8"))
+                changed.append(folder / filename)
     return changed
+
+
+def _ours(target: Path, title: str) -> str | None:
+    """The text of `target` when it is a schema this tool wrote (of that title), None when there is
+    none; refused (UnsafeOutput) when it is a link, not a file, or somebody else's."""
+    from .site_folder import UnsafeOutput, read_exactly
+    from .world import shown
+
+    again = "move it away, or choose another folder with --out"
+    try:
+        descriptor = os.open(target, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        if target.is_symlink():
+            raise UnsafeOutput(f"refusing to write {shown(target)}: it is a symbolic link (to"
+                               f" {os.readlink(target)}), and writing would change that file;"
+                               f" {again}") from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnsafeOutput(f"refusing to write {shown(target)}: it is not a regular file; {again}")
+        text = read_exactly(descriptor, SCHEMA_LIMIT + 1).decode("utf-8", "replace")
+    finally:
+        os.close(descriptor)
+    try:
+        written = json.loads(text)
+    except ValueError:
+        written = None
+    if not isinstance(written, dict) or written.get("$schema") != DIALECT or written.get("title") != title:
+        raise UnsafeOutput(f"refusing to overwrite {shown(target)}: it is not a schema this tool wrote"
+                           f" (its title is not {title!r}); {again}")
+    return text
+
+
+SCHEMA_LIMIT = 4 * 1024 * 1024
+"""A schema of ours is some 20 KB; a file bigger than this is not one."""

@@ -43,11 +43,15 @@ def in_worker() -> bool:
 def _become_worker() -> None:
     """Set up a forked worker. It must not pass its signals on to the parent's event loop (the
     preview's): a forked process keeps asyncio's wakeup socket, and the SIGTERM that ends a worker
-    at the end of a pool would reach the parent as its own, and stop the preview."""
+    at the end of a pool would reach the parent as its own, and stop the preview.
+
+    Ctrl-C reaches every process in the terminal's group: a worker leaves it to the parent, which
+    stops the pool (SIGTERM, which ends a worker quietly), instead of printing its own traceback."""
     global _in_worker
     _in_worker = True
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def worker_count() -> int:

@@ -8,6 +8,8 @@ folder that holds no other page.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ from .check import ComplianceReport
 from .diagnostics import Diagnostic
 from .requirements import Status
 from .resolve import Site
-from .write import check_output_folder
+from .site_folder import UnsafeOutput, check_output_folder, read_exactly, replace_file
+from .world import describe, plain_errors, shown
 
 REPORT_TEMPLATE = "report/compliance.html"
 REPORT_MARKER = '<meta name="generator" content="notices compliance report">'
@@ -87,13 +90,38 @@ def render_report(report: ComplianceReport, site: Site, findings: list[Diagnosti
 
 def write_report(report: ComplianceReport, site: Site, findings: list[Diagnostic], templates: Path,
                  folder: Path) -> Path:
-    """Write DIR/index.html, refusing a folder that holds the project or another page."""
+    """Write DIR/index.html and nothing else, refusing a folder that holds the project, and an
+    index.html that is a link or not a report this tool wrote."""
     check_output_folder(folder)
     target = folder / "index.html"
-    if target.exists() and REPORT_MARKER not in target.read_text(encoding="utf-8", errors="replace"):
-        raise ValueError(f"refusing to overwrite {target}: it is not a compliance report"
-                         " (choose a folder of its own, not the published site)")
+    _check_ours(target)
     html = render_report(report, site, findings, templates)
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(html, encoding="utf-8")
+    with plain_errors(f"cannot write the report into {shown(folder)}", again="run the check again"):
+        folder.mkdir(parents=True, exist_ok=True)
+        replace_file(target, html.encode("utf-8"))
     return target
+
+
+REPORT_LIMIT = 64 * 1024 * 1024
+"""More than a report of 10,000 notices: a bigger index.html is not one."""
+
+
+def _check_ours(target: Path) -> None:
+    """Refuse `target` unless it is missing or a report this tool wrote (a regular file with the marker)."""
+    choose = "(choose a folder of its own, not the published site)"
+    try:
+        descriptor = os.open(target, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        if target.is_symlink():
+            raise UnsafeOutput(f"refusing to write {shown(target)}: it is a symbolic link {choose}") from None
+        raise describe(exc, f"cannot read {shown(target)}", again="run the check again") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnsafeOutput(f"refusing to write {shown(target)}: it is not a regular file {choose}")
+        text = read_exactly(descriptor, REPORT_LIMIT).decode("utf-8", "replace")
+    finally:
+        os.close(descriptor)
+    if REPORT_MARKER not in text:
+        raise UnsafeOutput(f"refusing to overwrite {shown(target)}: it is not a compliance report {choose}")

@@ -2,16 +2,15 @@
 
 Files go into a temporary folder beside the output; only when every file is written is
 it swapped in. A failed or interrupted build (Ctrl-C) leaves the previous site exactly as
-it was, and no temporary folder behind.
+it was, and no temporary folder behind. One build at a time writes into one output folder
+(world.BuildLock); a folder left by a build killed outright is removed by the next one.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
-import stat
 import tempfile
 import threading
 from collections.abc import Collection, Iterable, Iterator
@@ -20,95 +19,21 @@ from functools import partial
 from pathlib import Path
 from types import FrameType
 
-PROJECT_MARKERS = ("content", "templates", "pyproject.toml", ".git", "generator")
-MANIFEST = ".notices-manifest.json"
-"""Every site this tool writes carries this list of its files: a folder without it is somebody else's,
-and a file in it that the list does not name was put there by someone else."""
-WRITTEN_BY = "privacy-notices"
-MANIFEST_LIMIT = 64 * 1024 * 1024
-"""A manifest bigger than this was not written by this tool (10,000 notices make 1.5 MB)."""
-
-
-class UnsafeOutput(Exception):
-    """The output folder would overwrite something that is not a built site."""
-
-
-def check_output_folder(out: Path) -> None:
-    """Refuse an output folder whose replacement would delete the project itself."""
-    out = out.resolve()
-    if out == Path(out.anchor) or out == Path.home():
-        raise UnsafeOutput(f"refusing to replace {out}: choose a folder of its own, such as site/")
-    if out == Path.cwd().resolve() or out in Path.cwd().resolve().parents:
-        raise UnsafeOutput(f"refusing to replace {out}: it holds the folder you are working in;"
-                           " choose a folder of its own, such as site/")
-    if out.is_dir() and any((out / marker).exists() for marker in PROJECT_MARKERS):
-        raise UnsafeOutput(f"refusing to replace {out}: it holds the project, not a built site")
-    if out.exists() and not out.is_dir():
-        raise UnsafeOutput(f"{out} is a file, not a folder")
-
-
-def check_replaceable(out: Path) -> None:
-    """The whole folder is replaced, so it must be new, empty, or a site this tool wrote and nobody
-    added to: a build deletes only files it wrote itself."""
-    check_output_folder(out)
-    if not out.is_dir() or not any(out.iterdir()):
-        return
-    listed = written_files(out)
-    if listed is None:
-        raise UnsafeOutput(
-            f"refusing to build into {out}: it is not empty and is not a site built by this tool (it has no"
-            f" {MANIFEST}). Choose a new or empty folder with --out, or, if it is a site an older version"
-            " built, check that nothing of yours is in it and remove it yourself")
-    foreign = [name for name in _files_in(out) if name not in listed]
-    if foreign:
-        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise UnsafeOutput(
-            f"refusing to build into {out}: it holds files this tool did not write ({shown}), which a"
-            " build would delete. Move them out of the folder, or choose another folder with --out")
-
-
-def written_files(out: Path) -> frozenset[str] | None:
-    """The files the manifest in `out` says this tool wrote there, or None when it has no manifest
-    of ours (missing, unreadable, a link, too big or not ours)."""
-    try:
-        descriptor = os.open(out / MANIFEST, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        if not _is_regular(descriptor) or os.fstat(descriptor).st_size > MANIFEST_LIMIT:
-            return None
-        manifest = json.loads(_read_exactly(descriptor, MANIFEST_LIMIT))
-    except (OSError, ValueError):
-        return None
-    finally:
-        os.close(descriptor)
-    if not isinstance(manifest, dict) or manifest.get("written_by") != WRITTEN_BY:
-        return None
-    files = manifest.get("files")
-    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
-        return None
-    return frozenset(files) | {MANIFEST}
-
-
-def manifest_bytes(names: Iterable[str]) -> bytes:
-    """The manifest of a site made of `names`: sorted, so the same site gives the same bytes."""
-    manifest = {"written_by": WRITTEN_BY, "files": sorted(set(names))}
-    return (json.dumps(manifest, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _is_regular(descriptor: int) -> bool:
-    return stat.S_ISREG(os.fstat(descriptor).st_mode)
-
-
-def _files_in(folder: Path) -> list[str]:
-    """Every file and link under `folder`, as site paths, sorted; links are not followed."""
-    found = []
-    for parent, folders, files in os.walk(folder):
-        relative = os.path.relpath(parent, folder)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found += [prefix + name for name in files]
-        found += [prefix + name for name in folders if os.path.islink(os.path.join(parent, name))]
-    return sorted(found)
+from .site_folder import MANIFEST as MANIFEST
+from .site_folder import (
+    STAGING_MARKER,
+    mark_staging,
+    read_exactly,
+    recover_interrupted_swap,
+    remove_stale,
+    remove_tree,
+)
+from .site_folder import UnsafeOutput as UnsafeOutput
+from .site_folder import check_output_folder as check_output_folder
+from .site_folder import check_replaceable as check_replaceable
+from .site_folder import manifest_bytes as manifest_bytes
+from .site_folder import written_files as written_files
+from .world import BuildLock, Terminated, WorldError, plain_errors, shown
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
@@ -136,10 +61,17 @@ class Staging:
         check` keeps no site: at 10,000 notices, writing its 640 MB took a third of the check)."""
         self.only = None if only is None else frozenset(only)
         self.out = out.resolve()
-        _recover_interrupted_swap(self.out)
-        check_replaceable(self.out)
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)).resolve()
+        self.cannot_write = f"cannot write {shown(self.out)}"
+        if self.out.exists():
+            check_replaceable(self.out)  # before anything is made beside it: a refused build leaves nothing
+        with plain_errors(f"cannot build into {shown(self.out)}: cannot make its folder"):
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = BuildLock(self.out)
+        try:
+            self.folder = self._begin()
+        except BaseException:
+            self.lock.release()
+            raise
         self.names: list[str] = []
         """Every file added, in the order added."""
         self._previous = self.out.is_dir()
@@ -148,6 +80,25 @@ class Staging:
         """Files and folders are made 0644 and 0755, and changed to that only if the umask hides them."""
         self._made: set[str] = {""}
         """The folders (relative to the staging folder) made so far by this process."""
+
+    def _begin(self) -> Path:
+        """With the lock held: the old site put back if a build was killed mid-swap, checked again, the
+        folders killed builds left removed, and a new staging folder made and marked as ours."""
+        recover_interrupted_swap(self.out)
+        check_replaceable(self.out)
+        if self.out.is_dir() and not os.access(self.out, os.W_OK):  # its files could not be removed
+            raise WorldError(f"cannot replace {shown(self.out)}: it is read-only for you; make it writable"
+                             f" (chmod -R u+w {shown(self.out)}) or choose another folder with --out")
+        remove_stale(self.out)
+        with plain_errors(self.cannot_write):
+            folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=self.out.parent)).resolve()
+        try:
+            with plain_errors(self.cannot_write):
+                mark_staging(folder)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return folder
 
     def add(self, name: str, body: bytes) -> None:
         """Write one file (site path -> bytes) into the new site."""
@@ -165,6 +116,10 @@ class Staging:
         """
         if self.only is not None and name not in self.only:
             return
+        with plain_errors(self.cannot_write):
+            self._write_one(name, body)
+
+    def _write_one(self, name: str, body: bytes) -> None:
         target = self._target(name)
         if self._previous:
             previous = os.path.join(self.out, name)
@@ -181,6 +136,10 @@ class Staging:
         10,000 notices): compared with the previous site's as it is written, and linked if the same."""
         if self.only is not None and name not in self.only:
             return
+        with plain_errors(self.cannot_write):
+            self._write_parts(name, parts)
+
+    def _write_parts(self, name: str, parts: Iterable[bytes]) -> None:
         target = self._target(name)
         previous = os.path.join(self.out, name)
         old = _open_previous(previous) if self._previous else None
@@ -209,7 +168,7 @@ class Staging:
                 view = memoryview(part)
                 while view:
                     view = view[os.write(descriptor, view):]
-                same = same and old is not None and _read_exactly(old, len(part)) == part
+                same = same and old is not None and read_exactly(old, len(part)) == part
             return same and old is not None and os.read(old, 1) == b""
         finally:
             os.close(descriptor)
@@ -234,17 +193,21 @@ class Staging:
         try:
             self.add(MANIFEST, manifest_bytes(self.names))
             made = {os.path.dirname(name) for name in self.names} if self._umask & 0o055 else set()
-            for folder in sorted({parent for child in made for parent in _with_parents(child)} | {""}):
-                os.chmod(os.path.join(self.folder, folder), 0o755)  # mkdtemp makes 0700; web servers read it
-            with _interrupts_deferred():
+            with plain_errors(self.cannot_write):
+                for folder in sorted({parent for child in made for parent in _with_parents(child)} | {""}):
+                    os.chmod(os.path.join(self.folder, folder), 0o755)  # mkdtemp makes 0700; web servers read
+                os.unlink(self.folder / STAGING_MARKER)  # not part of the site; its manifest marks it now
+            with _interrupts_deferred(), plain_errors(f"cannot replace {shown(self.out)} with the new site"):
                 _swap(self.folder, self.out)
         except BaseException:
             self.abort()
             raise
+        self.lock.release()
 
     def abort(self) -> None:
         """Remove the new site: the old one was never touched."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        self.lock.release()
 
 
 def _current_umask() -> int:
@@ -259,7 +222,7 @@ def _same_bytes(path: str, body: bytes) -> bool:
     if old is None:
         return False
     try:
-        return os.fstat(old).st_size == len(body) and _read_exactly(old, len(body)) == body
+        return os.fstat(old).st_size == len(body) and read_exactly(old, len(body)) == body
     finally:
         os.close(old)
 
@@ -270,18 +233,6 @@ def _open_previous(path: str) -> int | None:
         return os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
     except OSError:  # missing, or a link (O_NOFOLLOW): write the file
         return None
-
-
-def _read_exactly(descriptor: int, size: int) -> bytes:
-    """`size` bytes, or fewer at the end of the file (os.read may return less than asked)."""
-    chunks = []
-    while size > 0:
-        chunk = os.read(descriptor, size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
 
 
 def _with_parents(folder: str) -> list[str]:
@@ -315,14 +266,14 @@ def _remove(folder: Path) -> None:
         shares = parallel.worker_count() * 4  # a few each, so one slow share does not hold up the end
         parallel.run_all([partial(_remove_names, folder, names[start::shares]) for start in range(shares)],
                          threshold=1)
-    shutil.rmtree(folder, ignore_errors=True)
+    remove_tree(folder)
 
 
 def _remove_names(folder: Path, names: list[str]) -> None:
     for name in names:
         path = os.path.join(folder, name)
         if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path, ignore_errors=True)
+            remove_tree(Path(path))
         else:
             with suppress(OSError):
                 os.unlink(path)
@@ -330,7 +281,8 @@ def _remove_names(folder: Path, names: list[str]) -> None:
 
 @contextmanager
 def _interrupts_deferred() -> Iterator[None]:
-    """Ctrl-C between the two renames would leave no site at all: hold it until the swap is done."""
+    """Ctrl-C (or SIGTERM) between the two renames would leave no site at all: hold it until the swap
+    is done."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -340,18 +292,14 @@ def _interrupts_deferred() -> Iterator[None]:
         received.append(signum)
 
     previous = signal.signal(signal.SIGINT, remember)
+    terminate = signal.signal(signal.SIGTERM, remember)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, terminate)
+    if signal.SIGTERM in received:
+        raise Terminated
     if received:
         raise KeyboardInterrupt
 
-
-def _recover_interrupted_swap(out: Path) -> None:
-    """A build killed outright (not Ctrl-C) mid-swap leaves the old site renamed aside: put it back."""
-    if out.exists() or not out.parent.is_dir():
-        return
-    retired = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
-    if retired and written_files(retired[-1]) is not None:
-        os.rename(retired[-1], out)

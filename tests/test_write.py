@@ -12,15 +12,21 @@ from pathlib import Path
 import pytest
 
 from generator import write
+from generator.site_folder import STAGING_MARKER
+from generator.world import WorldError
 from generator.write import UnsafeOutput, write_site
 
 OLD = {"index.html": b"<h1>old</h1>", "a/index.html": b"old a", "assets/style.css": b"body{}"}
 NEW = {"index.html": b"<h1>new</h1>", "b/index.html": b"new b"}
 
 
+OURS = (write.MANIFEST, STAGING_MARKER)
+"""Files that mark a folder as this tool's, tested on their own."""
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     """The site's files, less the manifest that marks it as one this tool wrote (tested on its own)."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != write.MANIFEST)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name not in OURS)
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
@@ -82,7 +88,7 @@ def test_a_failure_mid_write_keeps_the_old_site(tmp_path: Path, monkeypatch: pyt
         return real(descriptor, data)
 
     monkeypatch.setattr(write.os, "write", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(WorldError, match=r"^cannot write .*: the disk is full \(No space left on device\);"):
         write_site(NEW, out)
     assert _snapshot(out) == OLD
     assert _litter(tmp_path) == []
