@@ -13,6 +13,7 @@ from . import markdown
 from .diagnostics import Diagnostics
 from .links import LinkReport, Target, normalise_base_url, resolve_link
 from .linkscan import Link
+from .reading import UnreadableFile, read_content_file
 
 
 def report_broken_links(
@@ -84,10 +85,7 @@ class _Origins:
     def _read_content(self) -> None:
         self.read_content = True
         for path in sorted(set(self.content_files.values())):
-            try:
-                lines = path.read_text("utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
-                continue
+            lines = _lines(path)
             for number, line in enumerate(lines, start=1):
                 for written in markdown.link_targets(line):
                     notice = markdown.NOTICE_LINK.match(written)
@@ -110,8 +108,7 @@ class _Origins:
         if not tail or tail.startswith("/") or "{" in tail:
             return None
         if self.template_lines is None:
-            self.template_lines = [(path, path.read_text("utf-8").splitlines())
-                                   for path in sorted(self.templates.rglob("*"))
+            self.template_lines = [(path, _lines(path)) for path in sorted(self.templates.rglob("*"))
                                    if path.suffix in (".html", ".xml")]
         pattern = re.compile(r"""(?:href|src)=["']((?:\{\{[^}]*\}\})?""" + re.escape(tail) + r""")["']""")
         matches = []
@@ -120,3 +117,11 @@ class _Origins:
                 for match in pattern.finditer(line):
                     matches.append((path, (number, match.start(1) + 1), match.group(1)))
         return matches[0] if len(matches) == 1 else None
+
+
+def _lines(path: Path) -> list[str]:
+    """The lines of a content file or template; none for one that cannot be read (reported elsewhere)."""
+    try:
+        return read_content_file(path).decode("utf-8-sig").splitlines()
+    except (UnreadableFile, UnicodeDecodeError):
+        return []

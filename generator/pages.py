@@ -18,6 +18,7 @@ import jinja2
 from . import export, history, incremental, processing
 from .diagnostics import Diagnostic, Diagnostics
 from .outline import NeedsWholeNotice
+from .reading import UnreadableFile
 from .resolve import Notice, Site
 
 if TYPE_CHECKING:
@@ -153,6 +154,8 @@ def _render(
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates / (exc.name or name)
         diagnostics.error(path, (exc.lineno or 1, 1), f"template syntax error: {exc.message}")
+    except UnreadableFile as exc:
+        diagnostics.error(exc.path, (1, 1), exc.reason, exc.hint)
     except jinja2.TemplateNotFound as exc:
         diagnostics.error(templates / name, (1, 1), f"template not found: {exc.name}")
     except jinja2.UndefinedError as exc:
