@@ -40,17 +40,19 @@ class Page:
         return self.path.removesuffix("index.html")
 
 
+HOME_PAGE = Page("index.html", "index.html", 0, {})
+SITE_PAGES = (
+    Page("lawful-bases/index.html", "lawful-bases.html", 1, {}),
+    Page("sharing/index.html", "sharing.html", 1, {}),
+    Page("accessibility/index.html", "accessibility.html", 1, {}),
+    Page("404.html", "404.html", 0, {}),
+)
+"""The pages every site has after its notices' (whose folders must not take their names)."""
+
+
 def plan_pages(site: Site) -> list[Page]:
     """Every page of the site, in a fixed order."""
-    pages = [Page("index.html", "index.html", 0, {})]
-    pages += [notice_page(notice) for notice in site.notices]
-    pages += [
-        Page("lawful-bases/index.html", "lawful-bases.html", 1, {}),
-        Page("sharing/index.html", "sharing.html", 1, {}),
-        Page("accessibility/index.html", "accessibility.html", 1, {}),
-        Page("404.html", "404.html", 0, {}),
-    ]
-    return pages
+    return [HOME_PAGE, *[notice_page(notice) for notice in site.notices], *SITE_PAGES]
 
 
 def notice_page(notice: Notice) -> Page:

@@ -20,7 +20,7 @@ from . import export, incremental, parallel
 from .diagnostics import Diagnostics
 from .environment import create_environment
 from .outline import EveryPage
-from .pages import Page, PageRenderer, Rendered, notice_page, plan_pages
+from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, notice_page, plan_pages
 from .reading import UnreadableFile, read_content_file
 from .resolve import Notice, Site
 
@@ -165,6 +165,14 @@ def _stream(
     for asset, body in assets.items():
         output.add(asset, body)
     return {}
+
+
+def reserved_slugs() -> list[str]:
+    """The folders every site has besides its notices' (lawful-bases, assets, ...): no notice's slug may
+    be one, or its page would overwrite theirs."""
+    paths = [page.path for page in (HOME_PAGE, *SITE_PAGES)] + [*ASSETS, "sitemap.xml", export.FEED_FILE]
+    paths += [export.REGISTER_FILE, export.INDEX_FILE, export.NOTICE_SCHEMA, export.INDEX_SCHEMA]
+    return sorted({path.split("/")[0] for path in paths if "/" in path})
 
 
 def _job_order(name: str) -> int:
