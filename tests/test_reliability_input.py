@@ -280,3 +280,20 @@ def test_the_preview_names_a_reserved_slug_too(project: Path) -> None:
     snapshot = Preview(project, "/", "").rebuild()
     assert [(error.path, error.message) for error in snapshot.errors] == [
         (SERVICE, "the slug 'sharing' is the address of a page the site makes itself")]
+
+
+# --- Broken links are reported where the content wrote them --------------------------------------
+
+
+def test_a_broken_link_in_prose_is_reported_at_its_content_line(project: Path) -> None:
+    links = ("[a](notice:privacy-notice#no-such-section) [b](/no/such/page/) [c](../go\\_ne/)"
+             " [d](../gone_(x)/)")
+    _edit(project, SERVICE, "why: |\n", f"why: |\n  See {links}.\n")
+    line = _line_of(project, SERVICE, "See [a]")
+    written = (project / SERVICE).read_text("utf-8").splitlines()[line - 1]
+    run = notices(project, "check")
+    assert run.code == 1 and "fix the link in the template" not in run.stderr
+    for address in ("notice:privacy-notice#no-such-section", "/no/such/page/", "../go\\_ne/", "../gone_(x)/"):
+        column = written.index(f"({address})") + 2
+        _assert_reported(run, f"{SERVICE}:{line}:{column}: error: broken link '{address}' on"
+                         " childrens-social-care/index.html: ")
