@@ -71,10 +71,10 @@ def warn_unrecorded_changes(
     try:
         text = read_content_file(previous, MAX_INDEX_BYTES).decode("utf-8")
     except UnreadableFile as exc:
-        raise ValueError(f"cannot use {one_line(str(previous))} as the previous {INDEX_FILE}:"
+        raise ValueError(f"cannot read the previous {INDEX_FILE} {one_line(str(previous))}:"
                          f" {exc.reason.removeprefix('cannot read the file: ')}") from None
     except UnicodeDecodeError:
-        raise ValueError(f"cannot use {one_line(str(previous))} as the previous {INDEX_FILE}:"
+        raise ValueError(f"cannot read the previous {INDEX_FILE} {one_line(str(previous))}:"
                          " it is not UTF-8 text") from None
     try:
         before = {entry.slug: entry for entry in read_index(text).notices}

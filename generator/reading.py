@@ -18,7 +18,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 
 MAX_CONTENT_BYTES = 10 * 1024 * 1024
-"""Far more than any notice, register or template (the largest shipped is 30 KB)."""
+"""Far more than any notice, register or template (the largest shipped is 20 KB)."""
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 """O_NONBLOCK: opening a named pipe with no writer returns at once (then it is refused), not never."""

@@ -138,7 +138,7 @@ def test_check_previous_that_is_not_a_notices_json_file_is_a_usage_error(
     make, reason = PREVIOUS[case]
     previous = make(tmp_path)
     run = notices(project, "check", "--previous", previous)
-    _assert_reported(run, f"notices: error: cannot use {previous} as the previous notices.json: {reason}",
+    _assert_reported(run, f"notices: error: cannot read the previous notices.json {previous}: {reason}",
                      code=2)
 
 
