@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import Diagnostic, Diagnostics
 from .load import Location, SourceFile, load_yaml
 from .messages import report_blank_values, report_model_errors
+from .reading import UnreadableFile, read_content_file
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -52,8 +53,8 @@ class ValidationCache:
                 self.seen.add(path)
                 diagnostics.items += known[2]
                 return known[1]
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_content_file(path)
+        except (OSError, UnreadableFile):
             return load_yaml(path, diagnostics, positions=positions)  # which reports it
         self.seen.add(path)
         self.stamps[path] = stamp

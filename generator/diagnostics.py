@@ -1,12 +1,14 @@
 """One type for every problem found in the content, and one place that formats it.
 
 Every stage reports problems as `Diagnostic` values instead of raising, so a single
-run can tell an editor about all of their mistakes at once.
+run can tell an editor about all of their mistakes at once. Each is one line whatever it quotes:
+a file name or a key holding a newline cannot write a line (or a GitHub annotation) of its own.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +31,12 @@ class Diagnostic:
     hint: str = ""
     rule: str = ""
 
+    def __post_init__(self) -> None:
+        for name in ("path", "message", "hint"):  # the one place every value quoted is made one line
+            value = getattr(self, name)
+            if _CONTROL.search(value):
+                object.__setattr__(self, name, one_line(value))
+
     def text(self) -> str:
         """The compiler convention: `path:line:col: error: message (hint)`."""
         hint = f" ({self.hint})" if self.hint else ""
@@ -38,8 +46,8 @@ class Diagnostic:
         """A GitHub Actions workflow command, shown on the pull request's diff."""
         level = "error" if self.severity is Severity.ERROR else "warning"
         message = self.message + (f" ({self.hint})" if self.hint else "")
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} file={self.path},line={self.line},col={self.column}::{message}"
+        path = _github_data(self.path).replace(":", "%3A").replace(",", "%2C")  # a property's value
+        return f"::{level} file={path},line={self.line},col={self.column}::{_github_data(message)}"
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -57,9 +65,9 @@ class Diagnostics:
     def relative(self, path: Path | str) -> str:
         """Paths in messages are relative to the project root, with forward slashes."""
         path = Path(path)
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+        try:  # the folder resolved, not the file: a symbolic link is named, not what it leads to
+            return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside the root; a folder that is a link loop
             return path.as_posix()
 
     def add(
@@ -99,6 +107,22 @@ class Diagnostics:
     def sorted(self) -> list[Diagnostic]:
         """Sorted by file then line, each problem once."""
         return sorted(set(self.items), key=lambda d: (d.path, d.line, d.column, d.message))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """`text` with each control character (and line or paragraph separator) written as an escape:
+    a newline as `\\n`, U+001C as `\\x1c`."""
+    return _CONTROL.sub(lambda found: _ESCAPES.get(found.group(), found.group().encode("unicode_escape")
+                                                   .decode("ascii")), text)
+
+
+def _github_data(text: str) -> str:
+    """Escaped as GitHub's workflow commands require (% first, so no escape is read twice)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def format_diagnostics(items: list[Diagnostic], output_format: str = "text") -> str:

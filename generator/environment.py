@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
+from .reading import TemplateLoader
 from .resolve import Notice
 
 try:  # MarkupSafe 3: escape() is Python around this C function, and makes a Markup of its result twice
@@ -34,7 +35,7 @@ except ImportError:  # MarkupSafe 2: escape() is C already
 def create_environment(templates: Path) -> jinja2.Environment:
     """One Jinja2 environment for the build; templates are compiled once and cached."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=TemplateLoader(str(templates)),
         autoescape=jinja2.select_autoescape(("html", "xml")),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

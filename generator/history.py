@@ -16,13 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, one_line
 from .export import INDEX_FILE, read_index
 from .load import load_yaml
+from .reading import UnreadableFile, read_content_file
 from .resolve import Notice, Site
 from .schema import Change
 
 RULE = "change-history"
+MAX_INDEX_BYTES = 100 * 1024 * 1024
+"""Each notice takes some 800 bytes of notices.json: room for over 100,000."""
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,18 @@ def warn_unrecorded_changes(
     """Warn for each notice whose content changed since `previous` (a notices.json) but whose
     change list did not; returns how many. ValueError when `previous` cannot be used."""
     try:
-        text = previous.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise ValueError(f"cannot read the previous {INDEX_FILE} {previous}: {reason}") from None
+        text = read_content_file(previous, MAX_INDEX_BYTES).decode("utf-8")
+    except UnreadableFile as exc:
+        raise ValueError(f"cannot read the previous {INDEX_FILE} {one_line(str(previous))}:"
+                         f" {exc.reason.removeprefix('cannot read the file: ')}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"cannot read the previous {INDEX_FILE} {one_line(str(previous))}:"
+                         " it is not UTF-8 text") from None
     try:
         before = {entry.slug: entry for entry in read_index(text).notices}
     except ValueError as exc:
-        raise ValueError(f"cannot use {previous} as the previous {INDEX_FILE}: {exc}") from None
+        raise ValueError(f"cannot use {one_line(str(previous))} as the previous {INDEX_FILE}:"
+                         f" {exc}") from None
     current = read_index(files[INDEX_FILE].decode("utf-8"))
     count = 0
     for entry in current.notices:

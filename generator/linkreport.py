@@ -5,14 +5,18 @@ The check (links.py) knows a link by the page it is on; an editor needs the line
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from markdown_it.common.utils import unescapeAll
 
 from . import markdown
 from .diagnostics import Diagnostics
 from .links import LinkReport, Target, normalise_base_url, resolve_link
 from .linkscan import Link
+from .reading import UnreadableFile, read_content_file
 
 
 def report_broken_links(
@@ -26,7 +30,7 @@ def report_broken_links(
     """
     base_url = normalise_base_url(base_url)
     origins = _Origins(content_files, templates, base_url)
-    grouped: dict[tuple[Path, tuple[int, int], str, str, str], list[str]] = {}
+    grouped: dict[tuple[Path, tuple[int, int], str, str, str], dict[str, None]] = {}
     for broken in report.broken:
         link = broken.link
         origin = origins.in_content(link) or origins.in_templates(link)
@@ -37,8 +41,9 @@ def report_broken_links(
                               " and column are in the page as built, which was not written")
             continue
         key = (origin[0], origin[1], origin[2], broken.reason, broken.hint)
-        grouped.setdefault(key, []).append(link.page)
-    for (path, position, written, reason, hint), pages in grouped.items():
+        grouped.setdefault(key, {})[link.page] = None  # each page once, in order
+    for (path, position, written, reason, hint), on_pages in grouped.items():
+        pages = list(on_pages)
         shown = ", ".join(pages[:3]) + (f" and {len(pages) - 3} more" if len(pages) > 3 else "")
         diagnostics.error(path, position, f"broken link '{written}' on {shown}: {reason}", hint)
 
@@ -61,7 +66,8 @@ class _Origins:
         self.notice_links: dict[Target, list[int]] = {}
         """The `notice:` links among them (by where they lead) ..."""
         self.other_links: dict[str, list[int]] = {}
-        """... and the others, by address as written (where they lead depends on the page)."""
+        """... and the others, by address as the page has it (where they lead depends on the page)."""
+        self.content_lines: list[tuple[Path, list[str]]] = []
         self.read_content = False
         self.template_lines: list[tuple[Path, list[str]]] | None = None
         self.in_template: dict[str, _Origin | None] = {}
@@ -72,22 +78,34 @@ class _Origins:
             self._read_content()
         wanted = resolve_link(link.page, link.href, self.base_url)
         matches = list(self.notice_links.get(wanted, ())) if wanted is not None else []
-        for written, indexes in self.other_links.items():
-            if resolve_link(link.page, written, self.base_url) == wanted:
+        exact = set(self.other_links.get(link.href, ()))
+        for rendered, indexes in self.other_links.items():
+            if rendered == link.href or resolve_link(link.page, rendered, self.base_url) == wanted:
                 matches += indexes
-        found = [self.markdown[index] for index in sorted(matches)]
-        # When the page is a notice's own page, a link in that notice's file is the likeliest author.
+        # When the page is a notice's own page, a link in that notice's file is the likeliest author;
+        # and of several that lead to the same place, one written as the page has it.
         own = self.content_files.get(f"notice:{link.page.removesuffix('/index.html')}")
-        found.sort(key=lambda item: item[0] != own)
-        return found[0] if found else None
+        found = sorted(matches, key=lambda index: (self.markdown[index][0] != own, index not in exact, index))
+        return self.markdown[found[0]] if found else self._written_as_is(link.href, own)
+
+    def _written_as_is(self, href: str, own: Path | None) -> _Origin | None:
+        """The address found as it is in a content file's line (the notice's own file first), for a
+        link the Markdown scan cannot read, such as one with brackets in its address."""
+        shown = html.unescape(href)
+        if len(shown) < 2:
+            return None
+        for path, lines in sorted(self.content_lines, key=lambda item: item[0] != own):
+            for number, line in enumerate(lines, start=1):
+                column = line.find(f"({shown}")
+                if column >= 0:
+                    return path, (number, column + 2), shown
+        return None
 
     def _read_content(self) -> None:
         self.read_content = True
         for path in sorted(set(self.content_files.values())):
-            try:
-                lines = path.read_text("utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):
-                continue
+            lines = _lines(path)
+            self.content_lines.append((path, lines))
             for number, line in enumerate(lines, start=1):
                 for written in markdown.link_targets(line):
                     notice = markdown.NOTICE_LINK.match(written)
@@ -95,7 +113,7 @@ class _Origins:
                         target = Target(f"{notice.group(1)}/", unquote((notice.group(2) or "#")[1:]))
                         self.notice_links.setdefault(target, []).append(len(self.markdown))
                     else:
-                        self.other_links.setdefault(written, []).append(len(self.markdown))
+                        self.other_links.setdefault(_as_rendered(written), []).append(len(self.markdown))
                     self.markdown.append((path, (number, line.find(written) + 1), written))
 
     def in_templates(self, link: Link) -> _Origin | None:
@@ -110,8 +128,7 @@ class _Origins:
         if not tail or tail.startswith("/") or "{" in tail:
             return None
         if self.template_lines is None:
-            self.template_lines = [(path, path.read_text("utf-8").splitlines())
-                                   for path in sorted(self.templates.rglob("*"))
+            self.template_lines = [(path, _lines(path)) for path in sorted(self.templates.rglob("*"))
                                    if path.suffix in (".html", ".xml")]
         pattern = re.compile(r"""(?:href|src)=["']((?:\{\{[^}]*\}\})?""" + re.escape(tail) + r""")["']""")
         matches = []
@@ -120,3 +137,16 @@ class _Origins:
                 for match in pattern.finditer(line):
                     matches.append((path, (number, match.start(1) + 1), match.group(1)))
         return matches[0] if len(matches) == 1 else None
+
+
+def _lines(path: Path) -> list[str]:
+    """The lines of a content file or template; none for one that cannot be read (reported elsewhere)."""
+    try:
+        return read_content_file(path).decode("utf-8-sig").splitlines()
+    except (UnreadableFile, UnicodeDecodeError):
+        return []
+
+
+def _as_rendered(written: str) -> str:
+    """An address as written in Markdown, as the page has it: `\\_` unescaped, `ö` percent-encoded."""
+    return markdown.parser().normalizeLink(unescapeAll(written))

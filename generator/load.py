@@ -17,6 +17,7 @@ import yaml
 
 from .diagnostics import Diagnostics
 from .quickyaml import quick_read
+from .reading import UnreadableFile, read_content_file
 
 Location = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -93,9 +94,9 @@ def load_yaml(
     """
     source = SourceFile(path)
     try:
-        raw = path.read_bytes() if raw is None else raw
-    except OSError as exc:
-        diagnostics.error(path, (1, 1), f"cannot read the file: {exc.strerror or exc}")
+        raw = read_content_file(path) if raw is None else raw
+    except UnreadableFile as exc:
+        diagnostics.error(path, (1, 1), exc.reason, exc.hint)
         return None
     text = _decode(path, raw, diagnostics)
     if text is None:

@@ -228,11 +228,20 @@ def _shown(value: Any) -> str:
 
 
 def _check_slugs(loaded: list[NoticeRead], diagnostics: Diagnostics) -> set[str]:
-    """Each notice's page needs its own address: two notices with one slug is an error at the second."""
+    """Each notice's page needs its own address: two notices with one slug is an error at the second,
+    and so is a slug that is the folder of a page every site has (lawful-bases/, sharing/, ...)."""
+    from .render import reserved_slugs  # here: render.py imports resolve.py, which imports validate.py
+
+    reserved = reserved_slugs()
     first: dict[str, SourceFile] = {}
     for read in loaded:
         if not isinstance(read.slug, str) or read.source is None:
             continue
+        if read.slug in reserved:
+            diagnostics.error(read.source.path, read.source.position(("slug",)),
+                              f"the slug '{read.slug}' is the address of a page the site makes itself",
+                              f"choose another, such as '{read.slug}-notice'; these slugs are taken:"
+                              f" {', '.join(reserved)}")
         if read.slug in first:
             other = first[read.slug]
             diagnostics.error(read.source.path, read.source.position(("slug",)),

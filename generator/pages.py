@@ -18,6 +18,7 @@ import jinja2
 from . import export, history, incremental, processing
 from .diagnostics import Diagnostic, Diagnostics
 from .outline import NeedsWholeNotice
+from .reading import UnreadableFile
 from .resolve import Notice, Site
 
 if TYPE_CHECKING:
@@ -39,17 +40,19 @@ class Page:
         return self.path.removesuffix("index.html")
 
 
+HOME_PAGE = Page("index.html", "index.html", 0, {})
+SITE_PAGES = (
+    Page("lawful-bases/index.html", "lawful-bases.html", 1, {}),
+    Page("sharing/index.html", "sharing.html", 1, {}),
+    Page("accessibility/index.html", "accessibility.html", 1, {}),
+    Page("404.html", "404.html", 0, {}),
+)
+"""The pages every site has after its notices' (whose folders must not take their names)."""
+
+
 def plan_pages(site: Site) -> list[Page]:
     """Every page of the site, in a fixed order."""
-    pages = [Page("index.html", "index.html", 0, {})]
-    pages += [notice_page(notice) for notice in site.notices]
-    pages += [
-        Page("lawful-bases/index.html", "lawful-bases.html", 1, {}),
-        Page("sharing/index.html", "sharing.html", 1, {}),
-        Page("accessibility/index.html", "accessibility.html", 1, {}),
-        Page("404.html", "404.html", 0, {}),
-    ]
-    return pages
+    return [HOME_PAGE, *[notice_page(notice) for notice in site.notices], *SITE_PAGES]
 
 
 def notice_page(notice: Notice) -> Page:
@@ -153,6 +156,8 @@ def _render(
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates / (exc.name or name)
         diagnostics.error(path, (exc.lineno or 1, 1), f"template syntax error: {exc.message}")
+    except UnreadableFile as exc:
+        diagnostics.error(exc.path, (1, 1), exc.reason, exc.hint)
     except jinja2.TemplateNotFound as exc:
         diagnostics.error(templates / name, (1, 1), f"template not found: {exc.name}")
     except jinja2.UndefinedError as exc:

@@ -38,6 +38,7 @@ from .notice_files import NoticeRead, check_together, notice_paths, read_notice_
 from .outline import NeedsWholeNotice, NoticeOutline, NumberedOutcomes, SentOutcomes, notice_from, outline_of
 from .pages import PageRenderer, Rendered, plan_pages
 from .project import templates_folder
+from .reading import UnreadableFile, read_start
 from .render import make_notice_page, render_site
 from .resolve import Notice, Registers, Site, in_site_order, resolve_notice, site_of
 from .schema import MainNotice, ServiceNotice
@@ -146,9 +147,8 @@ def guess_main(paths: list[Path]) -> Path | None:
     """The notice file that says `kind: main` near its top; files named like it are looked at first."""
     for path in sorted(paths, key=lambda path: "main" not in path.stem):
         try:
-            with open(path, "rb") as file:
-                head = file.read(HEAD)
-        except OSError:
+            head = read_start(path, HEAD)
+        except UnreadableFile:
             continue
         if _MAIN_KIND.search(head):
             return path

@@ -20,7 +20,8 @@ from . import export, incremental, parallel
 from .diagnostics import Diagnostics
 from .environment import create_environment
 from .outline import EveryPage
-from .pages import Page, PageRenderer, Rendered, notice_page, plan_pages
+from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, notice_page, plan_pages
+from .reading import UnreadableFile, read_content_file
 from .resolve import Notice, Site
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def render_site(
     has their outlines.
     """
     env = env or create_environment(templates)
+    assets = read_assets(templates, diagnostics)
     pages = plan_pages(site)
     renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=scans is not None,
                             watch=memo is not None, rows=rows)
@@ -75,7 +77,7 @@ def render_site(
         # With the notices' pages made elsewhere, what is left are the pages that list every notice:
         # few, but each as big as the site; worth spreading over the cores from two.
         written = parallel.each(writing, workers=workers, threshold=2 if made_elsewhere else None)
-        return _stream(site, pages, order, written, diagnostics, templates, output, scans, done)
+        return _stream(site, pages, order, written, diagnostics, assets, output, scans, done)
     results = parallel.each([jobs[name] for name in order], workers=workers)
     done.update(zip(order, results, strict=True))
     if memo is not None:
@@ -95,7 +97,7 @@ def render_site(
     diagnostics.items += made.problems
     if scans is not None:
         scans.update(made.scans)
-    files = _in_site_order(site, pages, made, templates)
+    files = _in_site_order(site, pages, made, assets)
     return incremental.LazyFiles(files, later) if memo is not None else files
 
 
@@ -138,7 +140,7 @@ def _write_out(job: Callable[[], Rendered], output: Staging, scan: bool) -> Rend
 
 def _stream(
     site: Site, pages: list[Page], order: list[str], results: Iterator[Rendered], diagnostics: Diagnostics,
-    templates: Path, output: Staging, scans: dict[str, PageScan] | None, done: dict[str, Rendered],
+    assets: dict[str, bytes], output: Staging, scans: dict[str, PageScan] | None, done: dict[str, Rendered],
 ) -> dict[str, bytes]:
     """Record each job's files as it comes; keep only problems, link scans and content hashes.
     `done` has the pages made before, already compact."""
@@ -160,9 +162,17 @@ def _stream(
             hashes.update(kept[name].hashes)
     for path, body in export.index_files(site, hashes).items():
         output.add(path, body)
-    for asset in ASSETS:
-        output.add(asset, (templates / asset).read_bytes())
+    for asset, body in assets.items():
+        output.add(asset, body)
     return {}
+
+
+def reserved_slugs() -> list[str]:
+    """The folders every site has besides its notices' (lawful-bases, assets, ...): no notice's slug may
+    be one, or its page would overwrite theirs."""
+    paths = [page.path for page in (HOME_PAGE, *SITE_PAGES)] + [*ASSETS, "sitemap.xml", export.FEED_FILE]
+    paths += [export.REGISTER_FILE, export.INDEX_FILE, export.NOTICE_SCHEMA, export.INDEX_SCHEMA]
+    return sorted({path.split("/")[0] for path in paths if "/" in path})
 
 
 def _job_order(name: str) -> int:
@@ -170,7 +180,9 @@ def _job_order(name: str) -> int:
     return 0 if name in ("sharing/index.html", "lawful-bases/index.html", export.REGISTER_FILE) else 1
 
 
-def _in_site_order(site: Site, pages: list[Page], made: Rendered, templates: Path) -> dict[str, bytes]:
+def _in_site_order(
+    site: Site, pages: list[Page], made: Rendered, assets: dict[str, bytes]
+) -> dict[str, bytes]:
     """The files in one fixed order: pages, sitemap, data files, feed, assets."""
     files = {page.path: made.files[page.path] for page in pages if page.path in made.files}
     if "sitemap.xml" in made.files:
@@ -181,8 +193,19 @@ def _in_site_order(site: Site, pages: list[Page], made: Rendered, templates: Pat
         files[export.REGISTER_FILE] = made.files[export.REGISTER_FILE]
     if export.FEED_FILE in made.files:
         files[export.FEED_FILE] = made.files[export.FEED_FILE]
-    for asset in ASSETS:
-        files[asset] = (templates / asset).read_bytes()
+    files.update(assets)
     return files
+
+
+def read_assets(templates: Path, diagnostics: Diagnostics) -> dict[str, bytes]:
+    """The files copied into the site as they are (the stylesheet); one missing or odd is an error."""
+    assets = {}
+    for asset in ASSETS:
+        try:
+            assets[asset] = read_content_file(templates / asset)
+        except UnreadableFile as exc:
+            diagnostics.error(exc.path, (1, 1), exc.reason, exc.hint or f"the site needs its {asset}: restore"
+                              f" templates/{asset} (from git, or a copy of the project)")
+    return assets
 
 

@@ -37,7 +37,7 @@ def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
 
         try:
             notice_files = {n.slug: root / n.path for n in result.compliance.notices}
-            warn_unrecorded_changes(result.files, args.previous.resolve(), notice_files, result.diagnostics)
+            warn_unrecorded_changes(result.files, args.previous.absolute(), notice_files, result.diagnostics)
         except ValueError as exc:
             print(f"notices: error: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -48,20 +48,58 @@ _REGISTER_NOUNS = {
 # text after " | " becomes the hint.
 
 
+_NOT_TEXT = r"\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+_NOT_IN_PROSE = re.compile(f"[{_NOT_TEXT}]")
+"""Control characters but tab and newline, and what is not a character at all (a lone surrogate, U+FFFE):
+invisible on the page, and what no XML file (the feed, the sitemap) may hold. YAML refuses them in the
+file, but not written as escapes in quotes ("\\x1c")."""
+_NOT_IN_LINE = re.compile(f"[\t\n{_NOT_TEXT}]")
+"""The same, and tab and newline: a title, a name or an address is one line."""
+
+
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty | write the text after the colon, or delete the line")
+    if _NOT_IN_LINE.search(value):
+        _refuse_characters(value, _NOT_IN_LINE)
     return value
 
 
 def markdown_text(value: str) -> str:
-    """The same check as plain text; a separate function so Markdown fields can be found."""
-    return _text(value)
+    """The same checks as plain text, but a Markdown text may have many lines (and tabs); a separate
+    function so Markdown fields can be found."""
+    if not value.strip():
+        raise ValueError("must not be empty | write the text after the colon, or delete the line")
+    if _NOT_IN_PROSE.search(value):
+        _refuse_characters(value, _NOT_IN_PROSE)
+    return value
+
+
+def _refuse_characters(value: str, refused: re.Pattern[str]) -> None:
+    """The first character `refused` finds, as a message saying which it is and how to remove it."""
+    found = refused.search(value)
+    if found is None:
+        return
+    char, code = found.group(), ord(found.group())
+    written = char.encode("unicode_escape").decode("ascii")
+    if char == "\n":
+        raise ValueError("must be one line, without a line break | write it on one line; for a long value,"
+                         " `>-` joins the lines it is written on")
+    if char == "\t":
+        raise ValueError("must not contain a tab | replace the tab with a space")
+    lines = value.count("\n", 0, found.start())
+    where = f" (on line {lines + 1} of the text)" if lines else ""
+    kind = "a control character" if code < 0xA0 else "not a character"
+    raise ValueError(f"must not contain U+{code:04X}, which is {kind}{where}: it is invisible, and the feed"
+                     f" cannot hold it | remove the character U+{code:04X}: inside double quotes it is"
+                     f" written `{written}`; it may also have come in with copied text")
 
 
 def _email(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty | write the email address, or delete the line")
+    if _NOT_IN_LINE.search(value):
+        _refuse_characters(value, _NOT_IN_LINE)
     if value.lower().startswith("mailto:"):
         raise ValueError(f"'{value}' is not an email address | write just the address, without 'mailto:'")
     if not _EMAIL.match(value):
@@ -72,6 +110,8 @@ def _email(value: str) -> str:
 def _phone(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty | write the phone number, or delete the line")
+    if _NOT_IN_LINE.search(value):
+        _refuse_characters(value, _NOT_IN_LINE)
     if not _PHONE.match(value):
         raise ValueError(f"'{value}' is not a phone number"
                          " | write digits and spaces only, like 0303 123 1113 or +44 303 123 1113")
@@ -81,6 +121,8 @@ def _phone(value: str) -> str:
 def _url(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty | write the web address, or delete the line")
+    if _NOT_IN_LINE.search(value):
+        _refuse_characters(value, _NOT_IN_LINE)
     scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
     if scheme and scheme.group(1).lower() not in ("http", "https"):
         raise ValueError(f"'{value}' is not allowed here: a web address must start with https://"
