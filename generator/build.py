@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 import tempfile
 import time
 from collections.abc import Collection, Iterator, Mapping
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostics
-from .project import bundled_templates, templates_folder
+from .project import templates_folder
 from .resolve import Site, resolve_references
 from .validate import ValidationCache, validate_content
 
@@ -136,7 +135,6 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
     from .write import Staging
 
     started = time.perf_counter()
-    check_templates(templates_folder(root))
     staging = Staging(out)
     try:
         with _fewer_collections():
@@ -175,7 +173,6 @@ def check(root: Path) -> BuildResult:
     from .write import Staging
 
     started = time.perf_counter()
-    check_templates(templates_folder(root))
     with tempfile.TemporaryDirectory(prefix="notices-check-") as folder:
         staging = Staging(Path(folder) / "site", only={INDEX_FILE})
         try:
@@ -193,28 +190,6 @@ def check(root: Path) -> BuildResult:
     result = at_scale
     result.seconds = time.perf_counter() - started
     return result
-
-
-def check_templates(templates: Path) -> None:
-    """The templates folder and the stylesheet every page links to, checked before anything is built:
-    without them each page would fail on its own, or the build would end in a traceback."""
-    from .render import ASSETS
-    from .world import WorldError, shown
-
-    if not templates.is_dir():
-        raise WorldError(f"cannot build: there is no templates folder at {shown(templates)}/; run notices"
-                         " in the project folder (the one holding content/ and templates/), or give it with"
-                         " --root")
-    for asset in ASSETS:
-        path = templates / asset
-        try:
-            regular = stat.S_ISREG(os.stat(path).st_mode)
-        except OSError:
-            raise WorldError(f"cannot build: {shown(path)} is missing; every page links to it: put it back"
-                             f" (from version control, or {shown(bundled_templates() / asset)})") from None
-        if not regular:
-            raise WorldError(f"cannot build: {shown(path)} is not a regular file; replace it with the file"
-                             f" itself (the tool's own is {shown(bundled_templates() / asset)})") from None
 
 
 def _note_slower_way(result: BuildResult, at_scale: UsualWay | None) -> None:

@@ -224,7 +224,7 @@ def test_a_newline_in_a_file_name_or_key_cannot_forge_a_message(
     run = notices(forged_project, "check", "--format", output_format)
     assert run.code == 1 and "Traceback" not in run.stderr
     if output_format == "json":
-        problems = json.loads(run.stdout)
+        problems = json.loads(run.stdout)["diagnostics"]  # the documented shape: {diagnostics, compliance}
         assert len(problems) == 2  # the slug the copy shares, the unknown key
         for problem in problems:
             assert not any("\n" in str(value) for value in problem.values()), problem
