@@ -182,6 +182,15 @@ def test_a_title_on_two_lines_is_an_error(project: Path) -> None:
                      " without a line break (write it on one line; for a long value, `>-` joins the lines")
 
 
+def test_a_title_written_as_a_folded_block_is_one_line(project: Path) -> None:
+    """`title: >` ends the value with a line break: that is how YAML writes one long line, not two."""
+    _edit(project, SERVICE, "title: Children’s Social Care", "title: >\n  Children’s\n  Social Care")
+    run = notices(project, "build")
+    assert run.code == 0, run.stderr
+    page = (project / "site" / "childrens-social-care" / "index.html").read_text("utf-8")
+    assert "<h1>Children’s Social Care</h1>" in page
+
+
 ODD = "Tom & Jerry <b>]]> “quoted” 😀 \u200f\u00a0 café 'single' %s {{ x }}"
 
 

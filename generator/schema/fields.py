@@ -60,6 +60,7 @@ _NOT_IN_LINE = re.compile(f"[\t\n{_NOT_TEXT}]")
 def _text(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty | write the text after the colon, or delete the line")
+    value = value.removesuffix("\n")  # `title: >` ends its one line with a line break: not a second line
     if _NOT_IN_LINE.search(value):
         _refuse_characters(value, _NOT_IN_LINE)
     return value
