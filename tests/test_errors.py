@@ -82,7 +82,7 @@ CASES = [
         "unknown key 'recipeints'", hint="did you mean 'recipients'?"),
     one("missing-top-level-key", MAIN, "summary: Who we are", "# summary: Who we are", "kind: main",
         "missing required key 'summary'", hint="add a `summary:` line"),
-    one("missing-nested-key", CSC, "  recipients:", "  not_recipients:", "sharing:",
+    one("missing-nested-key", CSC, "  recipients:", "  shared_with:", "sharing:",
         "missing required key 'recipients' in 'sharing'"),
     one("missing-key-in-list-item", MAIN, "    heading: Who we are\n", "", "  - ^id: who-we-are",
         "missing required key 'heading' in 'sections'"),
