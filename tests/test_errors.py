@@ -163,7 +163,7 @@ CASES = [
     one("contact-without-details", SITE, "    phone: 0303 123 1113\n    url: https://ico.org.uk/make-a-complaint/",
         "", "  - ^id: ico", "a contact needs at least one of email, phone, address or url"),
     one("notice-link-to-no-notice", PEH, "(notice:privacy-notice), which", "(notice:privacy-notices), which",
-        "introduction: ^|", "the link 'notice:privacy-notices' leads nowhere",
+        "(^notice:privacy-notices), which", "the link 'notice:privacy-notices' leads nowhere",
         hint="did you mean 'notice:privacy-notice'?"),
     one("multiple-documents", MAIN, "version: \"1\"", "version: \"1\"\n---\nmore: text", "^---",
         "this is not valid YAML: expected a single document", hint="remove the `---` line"),
@@ -173,7 +173,8 @@ CASES = [
         "sharing: oops",
         "unknown key 'sharing'", hint="'sharing' belongs in a notice with `kind: service`"),
     one("unsafe-markdown-link", CSC, "  Our core data protection obligations",
-        "  [Click](javascript:alert(1)) Our core data protection obligations", "introduction: ^|",
+        "  [Click](javascript:alert(1)) Our core data protection obligations",
+        "[Click](^javascript:alert(1))",
         "the link to 'javascript:alert(1)' is not safe and will be removed from the page",
         severity="warning", code=1, args=("--strict",)),
 ]
