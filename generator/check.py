@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import parallel, rules
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, shorten
 from .load import SourceFile
 from .requirements import ICO_CHECKLIST, Finding, NoticeContext, Outcome, Requirement, Status, articles, cites
 from .resolve import Notice, Site
@@ -31,7 +31,7 @@ _BASIS_LISTS = ("article_6", "article_9", "schedule_1", "criminal_offence")
 def _first(ctx: NoticeContext, flagged: list[tuple[tuple[str | int, ...], str]]) -> str:
     location, name = flagged[0]
     more = f" and {len(flagged) - 1} more" if len(flagged) > 1 else ""
-    return f"line {ctx.line(location)}: '{name[:50]}'{more}"
+    return f"line {ctx.line(location)}: '{shorten(name, 50)}'{more}"
 
 
 @rules.service_only

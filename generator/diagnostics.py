@@ -125,6 +125,18 @@ def _github_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` cut to at most `limit` characters for quoting in a message: at the end of a word, with
+    an ellipsis, so that a snippet never ends in half a word ('gender, ethnicity and dis')."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:  # a word boundary not too far back; else (a long address) cut where it is
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—(") + "…"
+
+
 def format_diagnostics(items: list[Diagnostic], output_format: str = "text") -> str:
     """Render diagnostics for the terminal, for GitHub annotations, or as JSON."""
     if output_format == "json":

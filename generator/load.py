@@ -18,6 +18,7 @@ import yaml
 from .diagnostics import Diagnostics
 from .quickyaml import quick_read
 from .reading import UnreadableFile, read_content_file
+from .yamlfaults import continued_item, syntax_error
 
 Location = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -49,6 +50,8 @@ class SourceFile:
     keys: dict[Location, Position] = field(default_factory=dict)
     blank_free: bool = False
     """Read the quick way, which saw no empty value (None): messages.py need not look for one."""
+    written: str = field(default="", repr=False)
+    """The text as read, kept with the positions: for a mistake that only the lines show."""
     _read_again: bool = field(default=False, repr=False)
 
     def position(self, location: Location) -> Position:
@@ -65,17 +68,24 @@ class SourceFile:
         """Where a mapping key itself was written (for unknown or duplicate keys)."""
         return self._maps()[1].get(tuple(location)) or self.position(location)
 
+    def lines(self) -> list[str]:
+        """The file's lines as read (read again, like the positions, for a file read the quick way)."""
+        return (self._again() or self).written.splitlines()
+
     def _maps(self) -> tuple[dict[Location, Position], dict[Location, Position]]:
+        source = self._again() or self
+        return source.values, source.keys
+
+    def _again(self) -> SourceFile | None:
         if not self._read_again:
-            return self.values, self.keys
+            return None
         global _reloaded
         if _reloaded is None or _reloaded[0] is not self:  # only the last file's are kept, to bound memory
-            again = load_yaml(self.path, Diagnostics(self.path.parent))
-            _reloaded = (self, again.values if again else {}, again.keys if again else {})
-        return _reloaded[1], _reloaded[2]
+            _reloaded = (self, load_yaml(self.path, Diagnostics(self.path.parent)) or SourceFile(self.path))
+        return _reloaded[1]
 
 
-_reloaded: tuple[SourceFile, dict[Location, Position], dict[Location, Position]] | None = None
+_reloaded: tuple[SourceFile, SourceFile] | None = None
 
 
 class _TooLarge(Exception):
@@ -125,9 +135,8 @@ def load_yaml(
                           "a notice needs only a few levels of indentation: check the brackets")
         return None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        diagnostics.error(path, position, _yaml_message(exc), _yaml_hint(exc))
+        position, message, hint = syntax_error(text, exc, loader)
+        diagnostics.error(path, position, message, hint)
         return None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -144,7 +153,7 @@ def load_yaml(
         diagnostics.error(path, position, "the file must be a mapping of `key: value` lines at its top level")
         return None
     if not positions:
-        quick = _Builder(SourceFile(path), Diagnostics(path.parent), record=False)
+        quick = _Builder(SourceFile(path), Diagnostics(path.parent), text, record=False)
         try:
             data = quick.build(node, ())
         except _TooLarge:
@@ -154,7 +163,8 @@ def load_yaml(
             source._read_again = True
             return source
         # A problem: build again, recording positions, to report it where it was written.
-    builder = _Builder(source, diagnostics)
+    source.written = text
+    builder = _Builder(source, diagnostics, text)
     try:
         source.data = builder.build(node, ())
     except _TooLarge as exc:
@@ -202,39 +212,15 @@ def _has_content(text: str) -> bool:
     return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "the YAML is malformed").rstrip(".")
-    if exc.context and problem.startswith("but "):  # libyaml: context "expected X", problem "but found Y"
-        return f"this is not valid YAML: {exc.context}, {problem}"
-    if exc.context and exc.context not in problem:
-        return f"this is not valid YAML: {problem} ({exc.context})"
-    return f"this is not valid YAML: {problem}"
-
-
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = f"{exc.context or ''} {exc.problem or ''}"
-    if "mapping values are not allowed" in problem:
-        return "put text that contains ': ' in quotes, or check the indentation of this line"
-    if "found character '\\t'" in problem:
-        return "replace the tab with spaces"
-    if "could not find expected ':'" in problem:
-        return "each line needs `key: value`; check the line above for a missing colon"
-    if "expected a single document" in problem:
-        return "a content file holds one document: remove the `---` line"
-    if "found undefined alias" in problem:
-        return "a `*` at the start of a value refers to an anchor: put the value in quotes"
-    if "found character '@'" in problem or "found character '`'" in problem:
-        return "a value cannot start with @ or `: put it in quotes"
-    if "did not find expected" in problem or "expected <block end>" in problem:
-        return "check the indentation: items of one list or mapping line up exactly"
-    return ""
-
-
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording positions."""
 
-    def __init__(self, source: SourceFile, diagnostics: Diagnostics, *, record: bool = True) -> None:
+    def __init__(
+        self, source: SourceFile, diagnostics: Diagnostics, text: str, *, record: bool = True
+    ) -> None:
         self.source = source
+        self.text = text
+        self._lines: list[str] | None = None
         self.record = record
         self.diagnostics = diagnostics
         self.constructor = yaml.constructor.SafeConstructor()
@@ -259,10 +245,21 @@ class _Builder:
             return self._mapping(node, location, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, location + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and not node.style and " -" in node.value \
+                and node.end_mark.line > node.start_mark.line:
+            self._continued(node, location)
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             return self._unreadable(node, (node.start_mark.line + 1, node.start_mark.column + 1), exc)
+
+    def _continued(self, node: yaml.ScalarNode, location: Location) -> None:
+        """Plain text over several lines with a `- ` line among them: a list item indented too far."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        fault = continued_item(self._lines, node, location)
+        if fault is not None:
+            self._error(*fault)
 
     def _mapping(self, node: yaml.MappingNode, location: Location, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import schema
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shorten
 from .load import Location, SourceFile
+from .misread import close_key, explain
 
 EMPTY_HINT = "write the value after the colon, or delete the line"
 
@@ -42,7 +44,7 @@ def report_model_errors(
 ) -> set[Location]:
     """Report pydantic's problems for one file; returns the locations reported."""
     missing: dict[Location, list[str]] = {}
-    reported: set[Location] = set()
+    problems, reported = explain(source, problems, partial(allowed_keys, model), diagnostics)
     for problem in problems:
         location = tuple(problem["loc"])
         reported.add(location)
@@ -179,8 +181,7 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return str(value).lower()
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) < 60 else text[:57] + "..."
+    return repr(shorten(value)) if isinstance(value, str) else shorten(str(value))
 
 
 def _type_hint(kind: str, value: Any) -> str:
@@ -207,9 +208,9 @@ def _bad_id(label: str, value: str) -> tuple[str, str]:
 def _unknown_key_hint(model: type[BaseModel], location: Location) -> str:
     allowed = allowed_keys(model, location[:-1])
     key = str(location[-1])
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    close = close_key(key, allowed)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     if len(location) == 1 and model in schema.NOTICE_MODELS.values():
         for kind, other in schema.NOTICE_MODELS.items():
             if other is not model and key in other.model_fields:

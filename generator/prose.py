@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import markdown, schema
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shorten
 from .load import Location, SourceFile
 from .messages import child_model
+from .yamlfaults import find_in_text
 
 SAFE_LINKS_HINT = ("only https:, http:, mailto: and tel: links are kept, and notice:SLUG for another"
                    " notice: fix the address or remove the link")
@@ -41,15 +42,16 @@ def check_markdown(source: SourceFile, model: type[BaseModel], diagnostics: Diag
         notice_links += [(location, href) for href in found.notice_links]
         if not (found.unsafe_links or found.html):
             continue  # nothing to report: no need for the position, which may be read again (load.py)
-        where = source.position(location)
-        for href in found.unsafe_links:
-            shown = href if len(href) < 60 else href[:57] + "..."
-            diagnostics.warning(source.path, where, f"the link to '{shown}' is not safe and will be removed"
-                                " from the page", SAFE_LINKS_HINT, rule="markdown-link")
+        for nth, href in _numbered(found.unsafe_links):
+            where = written_at(source, location, href, nth, link=True)
+            diagnostics.warning(source.path, where, f"the link to '{shorten(href)}' is not safe and will be"
+                                " removed from the page", SAFE_LINKS_HINT, rule="markdown-link")
         if found.html:
-            diagnostics.warning(source.path, where, f"HTML is not allowed in Markdown: {found.html[0]!r}"
-                                " will be shown as text", "use Markdown instead, such as **bold** or"
-                                " [words](https://...)", rule="markdown-html")
+            where = written_at(source, location, found.html[0].splitlines()[0])
+            diagnostics.warning(source.path, where, f"HTML is not allowed in Markdown:"
+                                f" {shorten(found.html[0])!r} will be shown as text",
+                                "use Markdown instead, such as **bold** or [words](https://...)",
+                                rule="markdown-html")
     return notice_links
 
 
@@ -62,9 +64,32 @@ def check_notice_links(
     """
     if slugs is None:
         return
-    for location, href in links:
+    for (location, href), nth in zip(links, _occurrences(links), strict=True):
         if _notice_link_problem(href, slugs):
-            _check_notice_link(source, source.position(location), href, slugs, diagnostics)
+            where = written_at(source, location, href, nth, link=True)
+            _check_notice_link(source, where, href, slugs, diagnostics)
+
+
+def written_at(source: SourceFile, location: Location, words: str, nth: int = 0, *, link: bool = False
+               ) -> tuple[int, int]:
+    """Where `words` are written in the text at `location` (their `nth` time there): in a text of many
+    lines, the line they are on. The text's own position if they cannot be found as written."""
+    start = source.position(location)
+    return find_in_text(source.lines(), start, words, nth, link=link) or start
+
+
+def _occurrences(items: list[NoticeLink]) -> list[int]:
+    """For each item, how many times it came before: the same link twice in a text is found twice."""
+    seen: dict[NoticeLink, int] = {}
+    counts = []
+    for item in items:
+        counts.append(seen.get(item, 0))
+        seen[item] = counts[-1] + 1
+    return counts
+
+
+def _numbered(hrefs: list[str]) -> list[tuple[int, str]]:
+    return list(zip(_occurrences([((), href) for href in hrefs]), hrefs, strict=True))
 
 
 def _notice_link_problem(href: str, slugs: set[str]) -> bool:

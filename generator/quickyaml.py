@@ -6,8 +6,9 @@ reading them was the biggest part of a build. So a file is first read here, from
 events, keeping nothing but the values. Only the plain YAML that content files are written in
 is read this way; at anything else (an anchor or alias, an explicit tag, a merge key, a key that
 is not plain text, a key written twice, a value that cannot be read, a syntax error, too many
-values or levels) this gives up, and load.py reads the file the full way, which says what is
-wrong and where. tests/test_load.py checks that both ways give the same values.
+values or levels, plain text over several lines with a dash that may start one) this gives up,
+and load.py reads the file the full way, which says what is wrong and where. tests/test_load.py
+checks that both ways give the same values.
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ class _Reader:
             event = next_event()
             if type(event) is _Scalar and event.implicit[0] and event.anchor is None:  # plain text, mostly
                 text = event.value
+                if " -" in text:
+                    _check_dashes(event)
                 maybe = _MAY_NOT_BE_TEXT.get(text[:1])
                 result[name] = text if maybe is None or len(text) > maybe[0] or maybe[1](text) is None \
                     else self.not_text(event)
@@ -137,6 +140,8 @@ class _Reader:
         while (kind := type(event := next_event())) is not _SequenceEnd:
             if kind is _Scalar and event.implicit[0] and event.anchor is None:  # plain text, mostly
                 text = event.value
+                if " -" in text:
+                    _check_dashes(event)
                 maybe = _MAY_NOT_BE_TEXT.get(text[:1])
                 items.append(text if maybe is None or len(text) > maybe[0] or maybe[1](text) is None
                              else self.not_text(event))
@@ -155,6 +160,14 @@ class _Reader:
         return value
 
 
+def _check_dashes(event: yaml.ScalarEvent) -> None:
+    """Plain text over several lines, one of which may start with `- `: a list item indented too far,
+    which load.py reports (see yamlfaults.continued_item)."""
+    start, end = event.start_mark, event.end_mark
+    if start is None or end is None or end.line != start.line:
+        raise _GiveUp
+
+
 def _scalar(event: yaml.ScalarEvent) -> Any:
     plain, quoted = event.implicit
     value = event.value
@@ -162,6 +175,8 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         if quoted:
             return value  # quoted, or a block of text: always text
         raise _GiveUp  # an explicit tag
+    if " -" in value:
+        _check_dashes(event)
     maybe = _MAY_NOT_BE_TEXT.get(value[:1])
     if maybe is None or len(value) > maybe[0] or maybe[1](value) is None:
         return value

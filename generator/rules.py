@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
+from .diagnostics import shorten
 from .load import Location
 from .requirements import (
     COMPLAINTS_DUTY_STARTS,
@@ -174,7 +175,7 @@ def transfers(ctx: NoticeContext) -> Outcome:
     reason = ctx.not_applicable("transfers")
     if reason:
         return not_applicable(reason)
-    quoted = text.text.strip().splitlines()[0][:60]
+    quoted = shorten(text.text.strip().splitlines()[0])
     return missing("no safeguards", Finding(
         "transfers", f"the notice says information may go abroad ('{quoted}') but names no safeguards"
         " (UK GDPR Article 13(1)(f), 14(1)(f))",

@@ -52,7 +52,7 @@ def test_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
     ("a: !!python/object:os.system echo\n", "file.yaml:1:4: error: this value cannot be read"),
     ("a: *nothing\n", "file.yaml:1:4: error: this is not valid YAML: found undefined alias"),
     ("a: b: c\n", "file.yaml:1:5: error: this is not valid YAML: mapping values are not allowed"),
-    ("a: [1, 2\n", "file.yaml:2:1: error: this is not valid YAML"),
+    ("a: [1, 2\n", "file.yaml:1:9: error: this is not valid YAML: the list that opens with [ on line 1"),
     ("   \n# only a comment\n", "file.yaml:1:1: error: the file is empty"),
     ("just text\n", "file.yaml:1:1: error: the file must be a mapping of `key: value` lines"),
     (b"a: caf\xe9\n", "file.yaml:1:7: error: the file is not UTF-8 text"),
