@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, copy_project
+from conftest import PROJECT, copy_shipped_project
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -47,9 +47,9 @@ def test_a_wheel_in_a_fresh_environment_builds_the_shipped_site(wheel: Path, tmp
     venv.create(environment, with_pip=True)
     installed = _run(environment / "bin" / "pip", "install", "--quiet", wheel)
     assert installed.returncode == 0, installed.stderr
-    checkout = copy_project(tmp_path / "checkout")
+    checkout = copy_shipped_project(tmp_path / "checkout")
     built = _run(environment / "bin" / "notices", "build", cwd=checkout)
     assert built.returncode == 0, built.stderr
     assert "Traceback" not in built.stderr
     assert (checkout / "site" / "index.html").is_file()
-    assert (checkout / "site" / "prevention-and-early-help" / "index.html").is_file()
+    assert (checkout / "site" / "notices.json").is_file()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PROJECT, notices
+from conftest import FIXTURE, notices
 
 NOTICE = Path("content/notices/main.yaml")
 PAGE = "/privacy-notice/"
@@ -97,7 +97,7 @@ def server(project: Path) -> Iterator[PreviewServer]:
 
 def edit_notice(root: Path, title: str | None = None, append: str = "") -> None:
     """Save the main notice the way many editors do: write a temporary file, then rename it."""
-    original = (PROJECT / NOTICE).read_text(encoding="utf-8")
+    original = (FIXTURE / NOTICE).read_text(encoding="utf-8")
     text = original.replace(TITLE_LINE, f"title: {title}\n", 1) if title else original
     temporary = root / NOTICE.with_suffix(".yaml.tmp")
     temporary.write_text(text + append, encoding="utf-8")
