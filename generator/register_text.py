@@ -7,11 +7,12 @@ typed, but an organisation named in a service notice that the notice does not li
 (`sharing: recipients:`, `sources:`, `used_by: organisations:`) is left out of the sharing page,
 notice.json and processing.csv. Each is a warning at the words typed, with the register id.
 
-Names are matched whole, ignoring case, spacing, line breaks and curly quotes. Left alone, to
-keep false alarms out: the UK GDPR (a `regulation`, which every notice names in its own words),
-groups of bodies and one-word names ("Police", "Health", "the Trust"), the organisations
+Names are matched whole, ignoring case, spacing, line breaks, punctuation and curly quotes. Left
+alone, to keep false alarms out: the UK GDPR (a `regulation`, which every notice names in its own
+words), groups of bodies and one-word names ("Police", "Health", "the Trust"), the organisations
 site.yaml names (the controller, and the contacts' organisations, the regulator among them), and
-a notice's `changes:` (its history, kept as written). Wording is found from 8 words typed on.
+a notice's `changes:` (its history, kept as written). Wording is found when 11 words or more of
+it are typed (a run of 8 that no other basis shares, looked for from every fourth word).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ WORDING_WORDS = 8
 """A run of this many words of a statutory wording, typed, is reported; fewer could be chance."""
 _LISTS = {"article-6": "article_6", "article-9": "article_9", "schedule-1": "schedule_1",
           "article-10": "criminal_offence"}
-_TYPED = {"'": "['’‘]", '"': '["“”]'}
-"""How a character of a name may be typed: curly quotes."""
+_TYPED = {"'": "['’‘]"}
+"""How a character of a name may be typed: a curly apostrophe."""
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,17 @@ class _Entry:
     list_name: str = ""  # for wording: the `lawful_basis:` list that cites it
 
 
-_PUNCTUATION = ".,;:()\""
+_PUNCTUATION = '.,;:()"“”'
+_BETWEEN = r'[\s.,;:()"“”]+'
+"""What may come between two words of a name as typed."""
 
 
 def words_of(text: str) -> list[str]:
-    """The words of `text` as names are compared: lower case, straight quotes, 'and' for '&', each
-    punctuation mark a word of its own (so 'Council.' ends with 'council')."""
-    text = text.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    text = text.replace("&", " and ")
+    """The words of `text` as names are compared: lower case, straight apostrophes, 'and' for '&',
+    without punctuation (so 'Council.' is 'council' and 'Education, Children's' two words)."""
+    text = text.lower().replace("’", "'").replace("‘", "'").replace("&", " and ")
     for mark in _PUNCTUATION:
-        text = text.replace(mark, f" {mark} ")
+        text = text.replace(mark, " ")
     return text.split()
 
 
@@ -96,14 +98,10 @@ class _Phrases:
         runs = zip(*(words[i::4] for i in range(WORDING_WORDS)), strict=False)
         if not self.wording.keys().isdisjoint(runs):
             return True
-        for last in set(words) & self.ends.keys():
-            wanted = [list(name) for name in self.ends[last] if self.names[name].kind != "organisation"
-                      or self.names[name].id not in listed]
-            end = -1
-            while wanted and (end := _index(words, last, end + 1)) >= 0:
-                if any(words[end + 1 - len(name):end + 1] == name for name in wanted):
-                    return True
-        return False
+        said = f" {' '.join(words)} "
+        return any(f" {' '.join(name)} " in said for last in set(words) & self.ends.keys()
+                   for name in self.ends[last]
+                   if self.names[name].kind != "organisation" or self.names[name].id not in listed)
 
     def found(self, words: list[str]) -> Iterator[tuple[Words, int, _Entry]]:
         """Each name in `words`, with how many times it came before, and the first run of each basis's
@@ -120,14 +118,6 @@ class _Phrases:
             if entry is not None and entry.id not in reported:
                 reported.add(entry.id)
                 yield tuple(words[i:i + WORDING_WORDS]), 0, entry
-
-
-def _index(words: list[str], word: str, start: int) -> int:
-    """Where `word` is in `words` from `start` on, or -1."""
-    try:
-        return words.index(word, start)
-    except ValueError:
-        return -1
 
 
 _kept: tuple[tuple[object, ...], _Phrases] | None = None
@@ -190,10 +180,9 @@ def _typed(text: str, start: tuple[int, int], words: Words, earlier: int) -> tup
     for _ in range(start[0] - 1):
         offset = text.find("\n", offset) + 1
     offset += start[1] - 1
-    typed = "".join((r"\s*" if word in _PUNCTUATION else r"\s+")
-                    + ("(?:and|&)" if word == "and" else "".join(_TYPED.get(c, re.escape(c)) for c in word))
-                    for word in words)
-    pattern = re.compile(r"(?<!\w)" + typed[3:] + r"(?!\w)", re.IGNORECASE)
+    typed = _BETWEEN.join("(?:and|&)" if word == "and" else "".join(_TYPED.get(c, re.escape(c)) for c in word)
+                          for word in words)
+    pattern = re.compile(r"(?<!\w)" + typed + r"(?!\w)", re.IGNORECASE)
     for number, match in enumerate(pattern.finditer(text, offset)):
         if number == earlier:
             line_start = text.rfind("\n", 0, match.start()) + 1
