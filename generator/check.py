@@ -2,7 +2,8 @@
 
 The Article 13/14 checklist rules live in `rules.py`; the rules that read across the
 registers (Article 9 and 10 conditions, DPA 2018 Schedule 1, verified wording) live here,
-with the list of every requirement and the loop that runs them. Findings are warnings:
+with the list of every requirement and the loop that runs them, which also runs the editors'
+rule of `register_text.py` (register text typed into a notice). Findings are warnings:
 the site still builds, and `--strict` turns them into a failure, so CI can refuse to
 publish a notice with a gap.
 """
@@ -19,6 +20,7 @@ from typing import Any
 from . import parallel, rules
 from .diagnostics import Diagnostic, Diagnostics, shorten
 from .load import SourceFile
+from .register_text import check_typed_text
 from .requirements import ICO_CHECKLIST, Finding, NoticeContext, Outcome, Requirement, Status, articles, cites
 from .resolve import Notice, Site
 from .validate import ValidContent
@@ -252,9 +254,10 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
     for notice in site.notices:
         source = content.sources[f"notice:{notice.slug}"]
         # Everything the rules read of a service notice: it, its file, the main notice, the site's
-        # settings and contacts, the register. The main notice's rules read every notice: never kept.
+        # settings and contacts, the registers. The main notice's rules read every notice: never kept.
         inputs = (notice, source, site.main_notice, main_source, today, site.config, site.lawful_bases,
-                  site.controller, site.data_protection_officer, site.regulator, site.contacts)
+                  site.controller, site.data_protection_officer, site.regulator, site.contacts,
+                  site.legislation, site.organisations)
         known = memo.get(notice.slug) if not notice.is_main else None
         if known is not None and known[0] == inputs:
             diagnostics.items += known[2]
@@ -283,5 +286,6 @@ def check_notice(
             locate = file.key_position if finding.key else file.position
             diagnostics.warning(file.path, locate(finding.location), f"{finding.message} [{finding.rule}]",
                                 finding.hint, rule=finding.rule)
+    check_typed_text(site, notice, source, diagnostics)  # an editors' rule, not the law's: no requirement
     result = NoticeResult(notice.slug, notice.title, diagnostics.relative(source.path), outcomes)
     return result, diagnostics.items

@@ -1,4 +1,9 @@
-"""Shared fixtures: a private copy of the project for each test, and a way to build it."""
+"""Shared fixtures: a private copy of the project for each test, and a way to build it.
+
+The tests build the content in tests/fixtures/content/ (a copy of the Trust's notices as first
+shipped), never the live content/: an editor adds, removes or edits a notice there without touching
+the tests. Only tests/test_shipped_content.py (and the wheel install) read content/ itself.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,9 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
+FIXTURE = PROJECT / "tests" / "fixtures"
+"""A project folder whose content/ the tests own; run_pipeline(FIXTURE, render=False) reads it as is
+(rendering needs templates/: use `copy_project`, which adds the project's own)."""
 
 
 @dataclass
@@ -22,11 +30,16 @@ class Run:
     stderr: str
 
 
-def copy_project(target: Path) -> Path:
-    """Copy content/ and templates/ (all a build reads) to `target`."""
-    for folder in ("content", "templates"):
-        shutil.copytree(PROJECT / folder, target / folder)
+def copy_project(target: Path, content: Path = FIXTURE / "content") -> Path:
+    """Copy the fixture content and the project's templates/ (all a build reads) to `target`."""
+    shutil.copytree(content, target / "content")
+    shutil.copytree(PROJECT / "templates", target / "templates")
     return target
+
+
+def copy_shipped_project(target: Path) -> Path:
+    """Copy the live content/, whatever notices it holds, with templates/: for tests of it alone."""
+    return copy_project(target, PROJECT / "content")
 
 
 def notices(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
@@ -40,13 +53,13 @@ def notices(root: Path, *args: str, env: dict[str, str] | None = None) -> Run:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A throwaway copy of the shipped project that a test may edit freely."""
+    """A throwaway copy of the fixture project that a test may edit freely."""
     return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped content built once, for tests that only read the pages."""
+    """The fixture content built once, for tests that only read the pages."""
     root = copy_project(tmp_path_factory.mktemp("shipped"))
     result = notices(root, "build")
     assert result.code == 0, result.stderr

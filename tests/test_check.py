@@ -1,4 +1,5 @@
-"""The compliance check: the shipped notices' legal gaps are found, and filling a gap clears it.
+"""The compliance check: the fixture notices' legal gaps (those of the Trust's notices as first shipped)
+are found, and filling a gap clears it.
 
 Expected lines are found by searching the YAML text here, not copied from the program's output.
 """
@@ -63,7 +64,7 @@ def status(report: ComplianceReport, slug: str, requirement: str) -> str:
     return notice.outcomes[requirement].status.value
 
 
-def test_shipped_notices_report_exactly_their_legal_gaps(project: Path) -> None:
+def test_the_fixture_notices_report_exactly_their_legal_gaps(project: Path) -> None:
     found, _ = check(project)
     at = lambda path, start: line_of(project, path, start)  # noqa: E731
     csc_intro = at(CSC, '  intro: "Legal obligation or public task')

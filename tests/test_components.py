@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-from conftest import PROJECT, notices
+from conftest import FIXTURE, PROJECT, notices
 
 from generator.build import BuildMemo, run_pipeline
 from generator.environment import create_environment
@@ -86,7 +86,7 @@ def test_section_has_a_heading_that_labels_it() -> None:
 
 def test_accessibility_statement_follows_the_model_statement(built_site: Path) -> None:
     """Public Sector Bodies Accessibility Regulations 2018: the model statement's parts, from site.yaml."""
-    site = yaml.safe_load((PROJECT / "content" / "site.yaml").read_text("utf-8"))
+    site = yaml.safe_load((FIXTURE / "content" / "site.yaml").read_text("utf-8"))
     page = BeautifulSoup((built_site / "accessibility" / "index.html").read_text("utf-8"), "html.parser")
     text = re.sub(r"\s+", " ", page.main.get_text(" "))
     headings = [h.get_text(strip=True) for h in page.main.find_all("h2")]

@@ -1,6 +1,6 @@
 """Every mistake an editor can make gets one clear message at its file:line:col, and the site survives.
 
-Each case edits a private copy of the shipped content, runs `notices build` as an editor
+Each case edits a private copy of the fixture content, runs `notices build` as an editor
 would, and checks: the exit code; a message at the exact place (worked out here from the
 edited text, not copied from the program's output); no traceback; and that the site built
 before the mistake is still there, byte for byte, with no temporary folder left behind.
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, copy_project, notices
+from conftest import FIXTURE, copy_project, notices
 
 Edit = tuple[str, str | None, str | bytes]
 """(file, text to replace or None for the whole file, replacement)."""
@@ -150,7 +150,7 @@ CASES = [
     one("service-notice-marked-main", CSC, "kind: service", "kind: main", "kind: ^main",
         "this notice says `kind: main`, but it is written like a `kind: service` notice",
         hint="did you mean `kind: service`?"),
-    Case("two-main-notices", [("content/notices/other-main.yaml", None, (PROJECT / MAIN).read_text("utf-8")
+    Case("two-main-notices", [("content/notices/other-main.yaml", None, (FIXTURE / MAIN).read_text("utf-8")
                                .replace("slug: privacy-notice", "slug: other"))],
          [Expect(MAIN, "kind: ^main", "there can be only one notice with `kind: main`, but"
                  " content/notices/other-main.yaml has it too"),
@@ -208,7 +208,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def prebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
-    """The shipped project with its site built once; each case starts from a copy of it."""
+    """The fixture project with its site built once; each case starts from a copy of it."""
     root = copy_project(tmp_path_factory.mktemp("prebuilt"))
     built = notices(root, "build")
     assert built.code == 0, built.stderr
@@ -316,9 +316,9 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
 
 
-def test_shipped_content_has_no_errors() -> None:
-    """The table above edits the shipped content: it must start clean."""
+def test_the_fixture_content_has_no_errors() -> None:
+    """The table above edits the fixture content: it must start clean."""
     from generator.build import run_pipeline
 
-    result = run_pipeline(PROJECT, render=False)
+    result = run_pipeline(FIXTURE, render=False)
     assert not result.diagnostics.errors, [d.text() for d in result.diagnostics.errors]

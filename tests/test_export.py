@@ -18,14 +18,14 @@ import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import PROJECT, notices
+from conftest import FIXTURE, notices
 
 from generator import export, jsonld
 from generator.build import run_pipeline
 from generator.links import existing_file, resolve_link
 from generator.processing import SEPARATOR, csv_line, list_cell, safe_cell
 
-BASE = yaml.safe_load((PROJECT / "content" / "site.yaml").read_text("utf-8"))["base_url"]
+BASE = yaml.safe_load((FIXTURE / "content" / "site.yaml").read_text("utf-8"))["base_url"]
 DPV_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
 ATOM = "{http://www.w3.org/2005/Atom}"
 CSC = Path("content/notices/children-social-care.yaml")
@@ -33,7 +33,7 @@ PEH = Path("content/notices/prevention-and-early-help.yaml")
 LAWFUL_BASES = Path("content/definitions/lawful-bases.yaml")
 
 
-def content_notices(root: Path = PROJECT) -> dict[str, dict[str, Any]]:
+def content_notices(root: Path = FIXTURE) -> dict[str, dict[str, Any]]:
     """slug -> the notice's YAML, read directly (not through the generator)."""
     found = {}
     for path in sorted((root / "content" / "notices").glob("*.yaml")):
@@ -43,7 +43,7 @@ def content_notices(root: Path = PROJECT) -> dict[str, dict[str, Any]]:
 
 
 def register(name: str) -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load((PROJECT / "content" / "definitions" / f"{name}.yaml").read_text("utf-8"))
+    data = yaml.safe_load((FIXTURE / "content" / "definitions" / f"{name}.yaml").read_text("utf-8"))
     return {entry["id"]: entry for entry in data[name.replace("-", "_")]}
 
 
@@ -137,7 +137,7 @@ def test_notice_data_follows_its_published_schema_and_the_schema_has_teeth(built
 def test_notice_data_is_what_the_export_models_make_of_it() -> None:
     """notice.json is built by hand for speed: it must be, byte for byte, what validating it against
     the export models and writing those out gives (the models the published schema comes from)."""
-    site = run_pipeline(PROJECT, render=False).site
+    site = run_pipeline(FIXTURE, render=False).site
     assert site is not None
     for notice in site.notices:
         data, _ = export.notice_data(site, notice)
@@ -285,7 +285,7 @@ def test_json_ld_of_a_site_published_elsewhere_uses_its_own_address(project: Pat
 
 
 def test_json_ld_is_the_json_the_standard_library_writes() -> None:
-    site = run_pipeline(PROJECT, render=False).site
+    site = run_pipeline(FIXTURE, render=False).site
     assert site is not None
     for notice in site.notices:
         text = json.dumps(jsonld.describe_notice(site, notice), ensure_ascii=False, separators=(",", ":"))
@@ -333,7 +333,7 @@ def test_every_notice_ends_with_its_changes_listed_in_the_contents(built_site: P
         assert soup.find(class_="last-updated")
 
 
-def test_the_shipped_notices_record_their_first_publication(built_site: Path) -> None:
+def test_the_fixture_notices_record_their_first_publication(built_site: Path) -> None:
     for notice in content_notices().values():
         summaries = [c["summary"] for c in notice["changes"]]
         if notice["kind"] == "main":

@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, copy_project
+from conftest import FIXTURE, copy_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import run_pipeline
 
-FILES = sorted(p.relative_to(PROJECT).as_posix() for p in (PROJECT / "content").rglob("*.yaml"))
-ORIGINAL = {name: (PROJECT / name).read_bytes() for name in FILES}
+FILES = sorted(p.relative_to(FIXTURE).as_posix() for p in (FIXTURE / "content").rglob("*.yaml"))
+ORIGINAL = {name: (FIXTURE / name).read_bytes() for name in FILES}
 VALUE = re.compile(r"^(\s*-?\s*[A-Za-z_]+:\s)(.+)$")
 NASTY = st.sampled_from(["\t", ":", ": ", "- ", "#", "&a ", "*a", "!!", "{", "[", "]", "}", "'", '"', "|",
                          ">", "---", "%", "@", "`", "\x00", "\x85", "\ufeff", "\u2028", "é", "ü", "\\",

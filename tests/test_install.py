@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, copy_project
+from conftest import FIXTURE, PROJECT, copy_shipped_project
 
 
 def _run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -58,12 +58,12 @@ def test_a_wheel_in_a_fresh_environment_builds_the_shipped_site(wheel: Path, tmp
     venv.create(environment, with_pip=True)
     installed = _run(environment / "bin" / "pip", "install", "--quiet", wheel)
     assert installed.returncode == 0, installed.stderr
-    checkout = copy_project(tmp_path / "checkout")
+    checkout = copy_shipped_project(tmp_path / "checkout")
     built = _run(environment / "bin" / "notices", "build", cwd=checkout)
     assert built.returncode == 0, built.stderr
     assert "Traceback" not in built.stderr
     assert (checkout / "site" / "index.html").is_file()
-    assert (checkout / "site" / "prevention-and-early-help" / "index.html").is_file()
+    assert (checkout / "site" / "notices.json").is_file()
 
 
 def test_a_trust_that_keeps_only_content_builds_from_a_subfolder(wheel: Path, tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_a_trust_that_keeps_only_content_builds_from_a_subfolder(wheel: Path, tm
     venv.create(environment, with_pip=True)
     assert _run(environment / "bin" / "pip", "install", "--quiet", wheel).returncode == 0
     trust = tmp_path / "trust"
-    shutil.copytree(PROJECT / "content", trust / "content")
+    shutil.copytree(FIXTURE / "content", trust / "content")
     built = _run(environment / "bin" / "notices", "build", cwd=trust / "content" / "notices")
     assert built.returncode == 0, built.stderr
     assert sorted(p.name for p in trust.iterdir()) == ["content", "site"]

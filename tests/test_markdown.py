@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import PROJECT, notices
+from conftest import FIXTURE, notices
 
 from generator.markdown import (
     _inline_tokens,
@@ -126,7 +126,7 @@ WORDY = [*"abcdef ,.'\"()?-", "\n", "\n\n", " \n", "word", "Word", "été", "202
 
 
 def content_prose() -> list[str]:
-    """Every Markdown text of the shipped notices (the strings of the notice files)."""
+    """Every Markdown text of the fixture notices (the strings of the notice files)."""
 
     def strings(value: object) -> list[str]:
         if isinstance(value, str):
@@ -138,7 +138,7 @@ def content_prose() -> list[str]:
         return []
 
     found = []
-    for path in sorted((PROJECT / "content" / "notices").glob("*.yaml")):
+    for path in sorted((FIXTURE / "content" / "notices").glob("*.yaml")):
         found += strings(yaml.safe_load(path.read_text("utf-8")))
     return found
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PROJECT, notices
+from conftest import FIXTURE, notices
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
@@ -107,8 +107,8 @@ def save(root: Path, relative: Path, text: str) -> None:
 
 
 def edit_notice(root: Path, title: str | None = None, append: str = "") -> None:
-    """Save the main notice: the shipped one, with another title or lines added at the end."""
-    original = (PROJECT / NOTICE).read_text(encoding="utf-8")
+    """Save the main notice: the fixture's, with another title or lines added at the end."""
+    original = (FIXTURE / NOTICE).read_text(encoding="utf-8")
     text = original.replace(TITLE_LINE, f"title: {title}\n", 1) if title else original
     save(root, NOTICE, text + append)
 
@@ -267,7 +267,7 @@ def test_saves_print_only_the_findings_they_add_or_resolve(project: Path, server
     first = server.err
     warnings = [line for line in first.splitlines() if ": warning: " in line]
     assert warnings and f"0 errors, {len(warnings)} warnings" in first  # the first build lists them all
-    shipped = (PROJECT / SERVICE_NOTICE).read_text(encoding="utf-8")
+    shipped = (FIXTURE / SERVICE_NOTICE).read_text(encoding="utf-8")
     assert TRANSFERS_TEXT in shipped
 
     # A line added at the top moves every warning of the file down a line: still the same warnings.
@@ -337,7 +337,7 @@ def test_a_failure_of_the_generator_names_the_file_and_the_preview_recovers(
 def test_a_notice_whose_slug_is_a_generated_page_is_named_in_the_browser(
     project: Path, server: PreviewServer
 ) -> None:
-    shipped = (PROJECT / SERVICE_NOTICE).read_text(encoding="utf-8")
+    shipped = (FIXTURE / SERVICE_NOTICE).read_text(encoding="utf-8")
     save(project, SERVICE_NOTICE, shipped.replace("slug: childrens-social-care", "slug: sharing"))
     wait_until(lambda: server.get("/")[0] == 500, what="the error page")
     page = BeautifulSoup(server.get("/")[1], "html.parser")
