@@ -3,7 +3,8 @@
 The Article 13/14 checklist rules live in `rules.py`; the rules that read across the
 registers (Article 9 and 10 conditions, DPA 2018 Schedule 1, verified wording) live here,
 with the list of every requirement and the loop that runs them, which also runs the editors'
-rule of `register_text.py` (register text typed into a notice). Findings are warnings:
+rules of `register_text.py` (register text typed into a notice) and `placeholders.py` (the
+scaffold's "TO DO" left in). Findings are warnings:
 the site still builds, and `--strict` turns them into a failure, so CI can refuse to
 publish a notice with a gap.
 """
@@ -20,6 +21,7 @@ from typing import Any
 from . import parallel, rules
 from .diagnostics import Diagnostic, Diagnostics, shorten
 from .load import SourceFile
+from .placeholders import check_placeholders
 from .register_text import check_typed_text
 from .requirements import ICO_CHECKLIST, Finding, NoticeContext, Outcome, Requirement, Status, articles, cites
 from .resolve import Notice, Site
@@ -286,6 +288,7 @@ def check_notice(
             locate = file.key_position if finding.key else file.position
             diagnostics.warning(file.path, locate(finding.location), f"{finding.message} [{finding.rule}]",
                                 finding.hint, rule=finding.rule)
-    check_typed_text(site, notice, source, diagnostics)  # an editors' rule, not the law's: no requirement
+    check_typed_text(site, notice, source, diagnostics)  # editors' rules, not the law's: no requirement
+    check_placeholders(notice, source, diagnostics)
     result = NoticeResult(notice.slug, notice.title, diagnostics.relative(source.path), outcomes)
     return result, diagnostics.items

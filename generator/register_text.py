@@ -140,7 +140,7 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
     if not phrases.may_report(words_of(everything), listed):
         return  # most notices: one look at all they say
     file_text = source.path.read_text("utf-8-sig")
-    for location, text in _texts(notice.content.model_dump(exclude={"changes"}), ()):
+    for location, text in texts_of(notice.content.model_dump(exclude={"changes"}), ()):
         for words, earlier, entry in phrases.found(words_of(text)):
             if entry.kind == "organisation" and entry.id in listed:
                 continue
@@ -149,17 +149,17 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
             diagnostics.warning(source.path, where, f"{message} [{RULE}]", hint, rule=RULE)
 
 
-def _texts(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
+def texts_of(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
     """Every text of a notice with where it is."""
     if isinstance(value, str):
         if " " in value:  # an id or an address has no space; a phrase has
             yield location, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _texts(item, location + (key,))
+            yield from texts_of(item, location + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _texts(item, location + (index,))
+            yield from texts_of(item, location + (index,))
 
 
 def _listed_organisations(site: Site, notice: Notice) -> set[str]:

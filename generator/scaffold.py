@@ -16,12 +16,12 @@ from typing import Any
 
 import yaml
 
+from .reading import UnreadableFile, read_content_file
+from .render import reserved_slugs
 from .schema.fields import ID_PATTERN
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
-GENERATED_FOLDERS = ("lawful-bases", "sharing", "accessibility", "schema", "assets")
-"""Folders every site has (pages.py, export.py, render.py): a notice there would overwrite them."""
 
 
 def new_notice(root: Path, slug: str, title: str) -> int:
@@ -52,7 +52,7 @@ def refusal(root: Path, slug: str, title: str) -> str | None:
         instead = f" (e.g. {suggestion})" if suggestion else ""
         return (f"'{slug}' cannot be a notice's address: use lower-case letters and digits, words joined by"
                 f" hyphens{instead}")
-    if slug in GENERATED_FOLDERS:
+    if slug in reserved_slugs():
         return (f"'{slug}' is the address of a page the site makes itself ({slug}/): choose another,"
                 f" e.g. {slug}-notice")
     if not title.strip():
@@ -69,8 +69,8 @@ def refusal(root: Path, slug: str, title: str) -> str | None:
 def _read(path: Path) -> dict[str, Any]:
     """A content file's top level, or nothing when it cannot be read (the check will say why)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(read_content_file(path).decode("utf-8-sig"))
+    except (UnreadableFile, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -91,16 +91,29 @@ def examples(root: Path) -> dict[str, str]:
     controller = str(site.get("controller") or "our-organisation")
     bodies = [e for e in _entries(root, "organisations.yaml", "organisations")
               if e["id"] != controller and not e.get("group") and e.get("website")]
-    main = next((n for n in (_read(p) for p in sorted((root / "content" / "notices").glob("*.yaml")))
-                 if n.get("kind") == "main" and isinstance(n.get("slug"), str)), {})
+    notices = [_read(p) for p in sorted((root / "content" / "notices").glob("*.yaml"))]
+    main = next((n for n in notices if n.get("kind") == "main" and isinstance(n.get("slug"), str)), {})
     return {
         "basis": (public_task or bases or [{"id": "art6-1-e"}])[0]["id"],
-        "act": (acts or [{"id": "children-act-1989"}])[0]["id"],
+        "act": _most_cited([act["id"] for act in acts], notices) or "children-act-1989",
         "controller": controller,
         "body": (bodies or [{"id": controller}])[0]["id"],
         "contact": str(site.get("data_protection_officer") or "data-protection-officer"),
         "main": str(main.get("slug") or "privacy-notice"),
     }
+
+
+def _most_cited(acts: list[str], notices: list[dict[str, Any]]) -> str | None:
+    """The Act the project's notices cite most (the first in the register on a tie): a better example
+    than the register's first entry, which may be an old one kept for history."""
+    counts = dict.fromkeys(acts, 0)
+    for notice in notices:
+        legislation = notice.get("legislation")
+        cited = legislation.get("acts") if isinstance(legislation, dict) else None
+        for act in cited if isinstance(cited, list) else []:
+            if act in counts:
+                counts[act] += 1
+    return max(counts, key=lambda act: counts[act]) if counts else None
 
 
 def scaffold(root: Path, slug: str, title: str) -> str:

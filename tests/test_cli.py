@@ -160,6 +160,22 @@ def test_a_new_notice_builds_at_once_and_says_what_is_left(project: Path) -> Non
     assert "Fostering" in page and "TO DO" in page
 
 
+def test_a_to_do_left_in_a_notice_is_a_warning_at_its_line_and_strict_will_not_publish_it(
+    project: Path,
+) -> None:
+    assert notices(project, "new", "fostering", "--title", "Fostering").code == 0
+    path = project / "content/notices/fostering.yaml"
+    lines = path.read_text("utf-8").splitlines()
+    summary = next(number for number, line in enumerate(lines, 1) if line.startswith("summary:"))
+    checked = notices(project, "check")
+    assert (f"content/notices/fostering.yaml:{summary}:10: warning: 'summary' still says 'TO DO': the notice"
+            " is not finished [to-do]") in checked.stderr
+    assert notices(project, "build", "--strict").code == 1
+    finished = path.read_text("utf-8").replace("TO DO: ", "").replace("TO DO", "Written")
+    path.write_text(finished, "utf-8")
+    assert "[to-do]" not in notices(project, "check").stderr
+
+
 def test_a_new_notice_has_every_section_of_a_service_notice(project: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(project), "new", "adoption", "--title", 'Adoption "and" more']) == 0
