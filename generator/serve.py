@@ -35,6 +35,7 @@ from .incremental import LazyFiles
 from .preview_page import error_page, inject_reload_script
 from .preview_report import BugReport, Findings
 from .project import templates_folder
+from .reading import UnreadableFile, read_content_file
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 QUIET_MS = 50  # a save is complete once the files have been still this long: one rebuild per burst
@@ -145,9 +146,12 @@ class Preview:
 def _asset_from_templates(templates: Path, path: str) -> bytes | None:
     """The stylesheet straight from templates/, so the error page is styled even before a good build."""
     target = (templates / path).resolve()
-    if templates.resolve() in target.parents and target.is_file():
-        return target.read_bytes()
-    return None
+    if templates.resolve() not in target.parents:
+        return None
+    try:
+        return read_content_file(target)
+    except UnreadableFile:  # missing, a folder, a FIFO, too big: the browser gets a 404
+        return None
 
 
 def _content_type(name: str) -> str:
