@@ -21,12 +21,14 @@ import argparse
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -149,18 +151,35 @@ statutory_requirement: |
 """
 
 
+def timed_run(command: list[str], cwd: Path, output: IO[bytes] | None = None,
+              env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """`command` as a fresh process: (wall seconds, peak memory in MB of its largest process, exit code).
+
+    Its stdout and stderr go to `output` (a file, not a pipe: thousands of warnings must not block),
+    or nowhere. Peak memory is `os.wait4`'s: the largest resident set of the process or any of its
+    children (the build's workers)."""
+    started = time.perf_counter()
+    sink = output or subprocess.DEVNULL
+    process = subprocess.Popen(command, stdout=sink, stderr=sink, cwd=cwd, env=env)
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    except BaseException:  # Ctrl-C: stop it as a user would, and wait for it to clean up
+        process.send_signal(signal.SIGINT)
+        process.wait()
+        raise
+    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait for it again
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, process.returncode
+
+
 def full_build(root: Path, out: Path) -> tuple[float, float]:
     """One `notices build` as a fresh process: (wall seconds, peak memory in MB of its largest process)."""
-    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: thousands of warnings must not block
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "build", "--out",
-                                    str(out)], stdout=subprocess.DEVNULL, stderr=errors, cwd=PROJECT)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
+    with tempfile.TemporaryFile() as errors:
+        command = [sys.executable, "-m", "generator", "--root", str(root), "build", "--out", str(out)]
+        wall, peak, code = timed_run(command, PROJECT, errors)
+        if code != 0:
             errors.seek(0)
             sys.exit(f"build failed: {errors.read().decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, peak
 
 
 def one_notice_rebuild(root: Path, runs: int) -> float:
