@@ -2,8 +2,8 @@
 
 The publish workflow runs the tests, so a test that assumed the shipped notices (how many, what
 they say) would stop every new notice from being published. This copies the project, adds a
-notice made with `notices new` and one of a kind the shipped ones are not, and runs on the copy the tests that read content/
-(test_shipped_content.py) and those that used to.
+notice made with `notices new` and one of a kind the shipped ones are not, and runs on the copy
+the tests that read content/ (test_shipped_content.py) and those that used to.
 """
 
 from __future__ import annotations
