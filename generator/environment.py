@@ -24,7 +24,6 @@ from markupsafe import Markup, escape
 from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
 from .reading import TemplateLoader
-from .resolve import Notice
 
 
 def create_environment(templates: Path) -> jinja2.Environment:
@@ -46,7 +45,6 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.filters["cached"] = fragments.cached_entry
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
-    env.globals["notice_sections"] = notice_sections
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
@@ -156,21 +154,3 @@ def long_date(value: datetime.date) -> str:
     months = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
     return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-def notice_sections(notice: Notice) -> list[tuple[str, str]]:
-    """(id, heading) of each section of a service notice, in the fixed order of every notice."""
-    return [
-        ("information-we-collect", "What information do we collect?"),
-        ("sources", "Where do we get this information from?"),
-        ("who-uses-it", "Who uses this information?"),
-        ("purposes", "What do we use it for?"),
-        ("why", "Why do we use this information?"),
-        ("lawful-basis", "What authority does the Trust have to collect and use this information?"),
-        ("sharing", "Who are we likely to share this information with?"),
-        ("security", "How do we keep this information secure?"),
-        ("automated-decisions", "When computers make any decisions about you"),
-        ("transfers", "When your data gets sent to other countries"),
-        ("retention", "How long do we keep this information?"),
-        ("rights", "What are your rights?"),
-    ]
