@@ -2,8 +2,8 @@
 
 Templates see the resolved site and these helpers: filters for dates, phone links and Markdown,
 the cached components of fragments.py, JSON-LD and change history. Compiled templates are kept
-between runs (`template_cache`), and run with two of Jinja2's steps made quicker: escaping each
-`{{ value }}` (escape_output) and calling a macro (QuickCallContext), with the same output.
+between runs (`template_cache`), and run with one of Jinja2's steps made quicker: escaping each
+`{{ value }}` (escape_output), with the same output.
 """
 
 from __future__ import annotations
@@ -24,12 +24,6 @@ from markupsafe import Markup, escape
 from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
 from .reading import TemplateLoader
-from .resolve import Notice
-
-try:  # MarkupSafe 3: escape() is Python around this C function, and makes a Markup of its result twice
-    from markupsafe import _escape_inner as _escape_text  # type: ignore[attr-defined]
-except ImportError:  # MarkupSafe 2: escape() is C already
-    _escape_text = escape
 
 
 def create_environment(templates: Path) -> jinja2.Environment:
@@ -46,13 +40,11 @@ def create_environment(templates: Path) -> jinja2.Environment:
         bytecode_cache=template_cache(),
     )
     env.template_class = QuickEscapeTemplate
-    env.context_class = QuickCallContext
     fragments = Fragments()  # see fragments.py: markup that every notice repeats, made once
     env.globals["cached"] = fragments.cached
     env.filters["cached"] = fragments.cached_entry
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
-    env.globals["notice_sections"] = notice_sections
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
@@ -63,10 +55,13 @@ def escape_output(value: Any) -> str:
 
     Jinja2 joins what a template outputs into one text (a macro's, a block's, the page's) and makes
     that a Markup; each value's own Markup is never seen, and making it was a fifth of the page's time.
+    Text is escaped with markupsafe's own replacements (its pure-Python form); tests/test_markup.py
+    checks on varied input that the result is always markupsafe.escape's.
     """
     kind = type(value)
-    if kind is str:
-        return _escape_text(value)  # type: ignore[no-any-return]
+    if kind is str:  # markupsafe.escape's replacements, without making a Markup of the result
+        return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace(
+            "'", "&#39;").replace('"', "&#34;")
     if kind is Markup:  # a component's or a filter's markup: safe already
         return value
     return escape(value)
@@ -82,29 +77,6 @@ class QuickEscapeTemplate(jinja2.Template):
         # The compiled template's functions share one namespace, where `escape` is markupsafe's.
         template.root_render_func.__globals__["escape"] = escape_output
         return template
-
-
-_MACROS_TAKE_EVAL_CONTEXT = getattr(jinja2.runtime.Macro.__call__, "jinja_pass_arg", None) is getattr(
-    getattr(jinja2.utils, "_PassArg", None), "eval_context", False)
-"""Whether this Jinja2 passes a macro the eval context, as QuickCallContext does (3.1 does); if a
-later one does not, every call goes the usual way."""
-
-
-class QuickCallContext(jinja2.runtime.Context):
-    """A template's context that calls a macro (a component, a `{% call %}` block's caller: some forty
-    a page) straight away, as Context.call does after asking the macro what to pass it."""
-
-    @jinja2.utils.internalcode
-    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        if type(__obj) is not jinja2.runtime.Macro or not _MACROS_TAKE_EVAL_CONTEXT:
-            return super().call(__obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
-        try:
-            return __obj(__self.eval_ctx, *args, **kwargs)  # Macro.__call__ takes the eval context
-        except StopIteration:
-            return __self.environment.undefined(
-                "value was undefined because a callable raised a StopIteration exception")
 
 
 CACHE_VARIABLE = "NOTICES_CACHE_DIR"
@@ -182,21 +154,3 @@ def long_date(value: datetime.date) -> str:
     months = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
     return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
-def notice_sections(notice: Notice) -> list[tuple[str, str]]:
-    """(id, heading) of each section of a service notice, in the fixed order of every notice."""
-    return [
-        ("information-we-collect", "What information do we collect?"),
-        ("sources", "Where do we get this information from?"),
-        ("who-uses-it", "Who uses this information?"),
-        ("purposes", "What do we use it for?"),
-        ("why", "Why do we use this information?"),
-        ("lawful-basis", "What authority does the Trust have to collect and use this information?"),
-        ("sharing", "Who are we likely to share this information with?"),
-        ("security", "How do we keep this information secure?"),
-        ("automated-decisions", "When computers make any decisions about you"),
-        ("transfers", "When your data gets sent to other countries"),
-        ("retention", "How long do we keep this information?"),
-        ("rights", "What are your rights?"),
-    ]

@@ -21,7 +21,6 @@ import pydantic_core
 from pydantic import Field, TypeAdapter, ValidationError
 
 from . import schema
-from .entry_data import entry_data
 from .jsonschema import DIALECT, _without_nulls
 from .resolve import Notice, Site
 
@@ -152,7 +151,7 @@ def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str,
     """
     content = notice.content.model_dump(mode="json", exclude_none=True)
     hashed = _with_sorted_keys(content)  # before the entries go in: each is sorted once per build
-    entries = entry_data()
+    entries = site.cache.entries
     _put_entries(content, notice, entries.as_written)
     _put_entries(hashed, notice, entries.sorted)
     published = {"controller": site.controller, "data_protection_officer": site.data_protection_officer,

@@ -11,8 +11,9 @@ the cheaper to call).
 
 The markup is kept with the very objects it was made from: the component (a macro, made again
 when its template changes and the preview reloads it) and the register entry (made again when
-its file changes); other arguments (text, a number) are kept by value. So a changed template or
-register never gets an old fragment, and a fragment goes when its component or entry goes. The
+its file changes), each checked by identity when the markup is found; other arguments (text, a
+number) are kept by value. So a changed template or register never gets an old fragment (not even
+from an object that took the id of one gone), and a fragment goes when its component or entry goes. The
 components of templates/components/ see only their arguments (they are imported without context),
 so the same arguments give the same markup.
 
@@ -33,11 +34,10 @@ from . import markdown
 
 
 class Fragments:
-    """The components' markup, by the objects it was made from, for as long as those objects live."""
+    """The components' markup, by the very objects it was made from, for as long as those objects live."""
 
     def __init__(self) -> None:
-        self._made: dict[Hashable, Any] = {}
-        self._watches: dict[Hashable, list[weakref.ref[Any]]] = {}
+        self._made: dict[Hashable, tuple[Markup, weakref.ref[Any], weakref.ref[Any]]] = {}
 
     def cached(self, component: Callable[..., Markup], entry: object, *more: Hashable) -> Markup:
         """`{{ cached(component, entry, *more) }}`: component(entry, *more), made once.
@@ -54,25 +54,26 @@ class Fragments:
         """
         key = (id(component), id(entry), more)
         try:
-            made = self._made.get(key)
+            kept = self._made.get(key)
         except TypeError:  # an argument that cannot be a key (a list): made each time
-            made = None
-        if made is None:
-            made = component(entry, *more)
-            self._keep(key, made, component, entry)
-        return made  # type: ignore[no-any-return]
+            return component(entry, *more)
+        # The very objects, not others that took their ids: each kept markup names what it was made of.
+        if kept is not None and kept[2]() is entry and kept[1]() is component:
+            return kept[0]
+        made = component(entry, *more)
+        self._keep(key, made, component, entry)
+        return made
 
-    def _keep(self, key: Hashable, made: object, *objects: object) -> None:
-        """Keep `made` until one of `objects` goes (before its id can be given to another object)."""
+    def _keep(self, key: Hashable, made: Markup, component: object, entry: object) -> None:
+        """Keep `made` until the component or the entry goes (an object that cannot be watched, text or
+        a number: nothing kept)."""
         def forget(_: weakref.ref[Any]) -> None:
             self._made.pop(key, None)
-            self._watches.pop(key, None)
 
         try:
-            self._watches[key] = [weakref.ref(kept, forget) for kept in objects]
-        except TypeError:  # an object that cannot be watched (text, a number) or a key: nothing kept
+            self._made[key] = (made, weakref.ref(component, forget), weakref.ref(entry, forget))
+        except TypeError:
             return
-        self._made[key] = made
 
 
 @jinja2.pass_context

@@ -75,7 +75,8 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         return node
     node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose}
                               for purpose in content.purposes.items]
-    node["dpv:hasLegalBasis"] = [_kept(_LAWFUL_BASES, basis, base, _lawful_basis)
+    bases, organisations = site.cache.per_entry(_LAWFUL_BASES), site.cache.per_entry(_ORGANISATIONS)
+    node["dpv:hasLegalBasis"] = [_kept(bases, basis, base, _lawful_basis)
                                  for basis in notice.lawful_bases]
     data_types = {(special, criminal): _data_types(special, criminal, base)
                   for special in (False, True) for criminal in (False, True)}
@@ -84,12 +85,12 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         for tier in content.information_collected.tiers for item in tier.items
     ]
     node["dpv:hasDataSource"] = [
-        {**_kept(_ORGANISATIONS, source.organisation, "dpv:ThirdPartyDataSource", _organisation),
+        {**_kept(organisations, source.organisation, "dpv:ThirdPartyDataSource", _organisation),
          "dct:description": source.data}
         for source in notice.sources
     ]
     node["dpv:hasRecipient"] = [
-        {**_kept(_ORGANISATIONS, recipient.organisation, "dpv:Recipient", _organisation),
+        {**_kept(organisations, recipient.organisation, "dpv:Recipient", _organisation),
          **({"dct:description": recipient.why} if recipient.why else {})}
         for recipient in notice.recipients
     ]
@@ -101,9 +102,9 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
     return node
 
 
-_LAWFUL_BASES, _ORGANISATIONS = PerEntry(), PerEntry()
-"""Each register entry's description, by entry and base URL or kind: a notice names some thirty
-entries, and the notices of a big build the same few (entries are frozen: it never changes)."""
+_LAWFUL_BASES, _ORGANISATIONS = "JSON-LD lawful basis", "JSON-LD organisation"
+"""Each register entry's description is kept in the build's cache (entry_data.BuildCache), by entry and
+base URL or kind: a notice names some thirty entries, and the notices of a big build the same few."""
 
 E = TypeVar("E")
 
@@ -112,8 +113,7 @@ def _kept(
     kept: PerEntry, entry: E, more: str, describe: Callable[[E, str], dict[str, Any]]
 ) -> dict[str, Any]:
     """describe(entry, more), made once (shared by every notice that names the entry: not to be changed)."""
-    made = kept.made.get((id(entry), more))  # by PerEntry.key(entry, more), the quick way first
-    return made if made is not None else kept.make(entry, more, lambda: describe(entry, more))
+    return kept.get(entry, more, lambda: describe(entry, more))
 
 
 def _lawful_basis(basis: LawfulBasis, base_url: str) -> dict[str, Any]:

@@ -97,10 +97,10 @@ def load_yaml(
 ) -> SourceFile | None:
     """Read one YAML file whose top level must be a mapping; report problems, never raise.
 
-    `raw` is the file's bytes when the caller has read them already. With `positions=False` the
-    positions are not recorded (most of the time, and most of the memory, of a clean file): the
-    values are read the quick way (quickyaml.py), and the file is read again when a position is
-    asked for.
+    `raw` is the file's bytes when the caller has read them already. With `positions=False` a
+    file in plain YAML is read the quick way (quickyaml.py), without positions (most of the time,
+    and most of the memory, of a clean file), and read again when a position is asked for; any
+    other file is read the full way, with positions.
     """
     source = SourceFile(path)
     try:
@@ -152,17 +152,6 @@ def load_yaml(
         position = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
         diagnostics.error(path, position, "the file must be a mapping of `key: value` lines at its top level")
         return None
-    if not positions:
-        quick = _Builder(SourceFile(path), Diagnostics(path.parent), text, record=False)
-        try:
-            data = quick.build(node, ())
-        except _TooLarge:
-            quick.ok = False
-        if quick.ok:
-            source.data = data
-            source._read_again = True
-            return source
-        # A problem: build again, recording positions, to report it where it was written.
     source.written = text
     builder = _Builder(source, diagnostics, text)
     try:
@@ -215,13 +204,10 @@ def _has_content(text: str) -> bool:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording positions."""
 
-    def __init__(
-        self, source: SourceFile, diagnostics: Diagnostics, text: str, *, record: bool = True
-    ) -> None:
+    def __init__(self, source: SourceFile, diagnostics: Diagnostics, text: str) -> None:
         self.source = source
         self.text = text
         self._lines: list[str] | None = None
-        self.record = record
         self.diagnostics = diagnostics
         self.constructor = yaml.constructor.SafeConstructor()
         self.count = 0
@@ -238,9 +224,8 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _TooLarge("the file is nested too deeply (or an alias `*name` refers to itself)",
                             "a content file needs only a few levels of indentation")
-        if self.record:
-            self.last_position = (node.start_mark.line + 1, node.start_mark.column + 1)
-            self.source.values[location] = self.last_position
+        self.last_position = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.source.values[location] = self.last_position
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, location, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -265,7 +250,7 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             mark = key_node.start_mark
-            key_position = (mark.line + 1, mark.column + 1) if self.record else (0, 0)
+            key_position = (mark.line + 1, mark.column + 1)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._error(key_position, "YAML merge keys (`<<`) are not supported",
                             "write the keys out in full")
@@ -275,12 +260,11 @@ class _Builder:
                 continue
             key = str(key_node.value)
             if key in result:
-                first = self.source.keys.get(location + (key,), (0, 0))  # not recorded: built again
+                first = self.source.keys[location + (key,)]
                 self._error(key_position, f"duplicate key '{key}' (first written at line {first[0]})",
                             "YAML keeps only one of the two: merge them into one key")
                 continue
-            if self.record:
-                self.source.keys[location + (key,)] = key_position
+            self.source.keys[location + (key,)] = key_position
             result[key] = self.build(value_node, location + (key,), depth + 1)
         return result
 

@@ -13,43 +13,32 @@ checks that both ways give the same values.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sys
 from typing import Any
 
 import yaml
 
-_CParser: Any
-try:
-    from yaml._yaml import CParser as _CParser
-except ImportError:  # PyYAML without libyaml: load.py's full reading is the only one
-    _CParser = None
+_CParser: Any = getattr(yaml, "CBaseLoader", None)
+"""libyaml's parser, as PyYAML's public loader built on it (its events are what is read here); without
+libyaml, load.py's full reading is the only one."""
 
 _STR = "tag:yaml.org,2002:str"
 _resolver = yaml.resolver.Resolver()
 _constructor = yaml.constructor.SafeConstructor()
 
 
-def _text_test(resolvers: list[tuple[str, re.Pattern[str]]]) -> tuple[int, Any]:
-    """The resolver's patterns for one first character in one (they all have the same flags), and the
-    length of the longest value they match (one more: `$` may match before a final newline)."""
+def _text_test(resolvers: list[tuple[str, re.Pattern[str]]]) -> Any:
+    """The resolver's patterns for one first character in one (they all have the same flags)."""
     patterns = [pattern.pattern for _, pattern in resolvers]
-    combined = re.compile("|".join(f"(?:{pattern})" for pattern in patterns), resolvers[0][1].flags)
-    longest = sys.maxsize  # without re's own parser (not public), or a pattern not anchored at the end
-    if all(pattern.rstrip().endswith("$") for pattern in patterns):
-        with contextlib.suppress(Exception):
-            longest = int(re._parser.parse(combined.pattern, combined.flags).getwidth()[1]) + 1  # type: ignore
-    return longest, combined.match
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), resolvers[0][1].flags).match
 
 
 _MAY_NOT_BE_TEXT = {first: _text_test(resolvers)
                     for first, resolvers in _resolver.yaml_implicit_resolvers.items()}
 """By the first character of a plain value that YAML may read as other than text (a digit, `-`, `t`
-for true, `~`...), the resolver's patterns for that character in one, and the longest value they
-match: a value that is longer, or matches none of them, is text without asking the resolver, which
-tries them one at a time. A value that starts with any other character is text. (The patterns of
-one character all have the same flags; `true`, `null` and their like are short, most prose is not.)"""
+for true, `~`...), the resolver's patterns for that character in one: a value that matches none of
+them is text without asking the resolver, which tries them one at a time. A value that starts with
+any other character is text."""
 _MERGE_KEY = "<<"
 """The one plain key that YAML reads as a merge: the resolver's only pattern for `<` is `^(?:<<)$`."""
 
@@ -124,8 +113,7 @@ class _Reader:
                 if " -" in text:
                     _check_dashes(event)
                 maybe = _MAY_NOT_BE_TEXT.get(text[:1])
-                result[name] = text if maybe is None or len(text) > maybe[0] or maybe[1](text) is None \
-                    else self.not_text(event)
+                result[name] = text if maybe is None or maybe(text) is None else self.not_text(event)
             else:
                 result[name] = self.value(event, inner)
         self.left -= 2 * len(result)  # each key and its value
@@ -143,8 +131,7 @@ class _Reader:
                 if " -" in text:
                     _check_dashes(event)
                 maybe = _MAY_NOT_BE_TEXT.get(text[:1])
-                items.append(text if maybe is None or len(text) > maybe[0] or maybe[1](text) is None
-                             else self.not_text(event))
+                items.append(text if maybe is None or maybe(text) is None else self.not_text(event))
             else:
                 items.append(self.value(event, inner))
         self.left -= len(items)
@@ -178,7 +165,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if " -" in value:
         _check_dashes(event)
     maybe = _MAY_NOT_BE_TEXT.get(value[:1])
-    if maybe is None or len(value) > maybe[0] or maybe[1](value) is None:
+    if maybe is None or maybe(value) is None:
         return value
     tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR:

@@ -70,8 +70,9 @@ class NoticeContext:
 
     def shared(self, key: object, work: Callable[[], T]) -> T:
         """`work()`, which reads only the main notice, the contacts, controller, DPO and regulator, and
-        the date: kept under `key` while the site has those very objects. Every notice of a build has
-        them (in each worker too); a preview rebuild after an edit makes new ones, and so works it anew."""
+        the date: kept under `key` in the site's cache (entry_data.BuildCache) while the site has those
+        very objects. Every notice of a build has them (in each worker too); a preview rebuild makes a
+        new site, and so works it anew."""
         kept = self._kept
         if key not in kept:
             kept[key] = work()
@@ -79,13 +80,9 @@ class NoticeContext:
 
     @cached_property
     def _kept(self) -> dict[object, object]:
-        global _kept_for
         site = self.site
-        inputs = (site.main_notice, site.contacts, site.controller, site.data_protection_officer,
-                  site.regulator, self.today)
-        if _kept_for is None or any(old is not new for old, new in zip(_kept_for[0], inputs, strict=True)):
-            _kept_for = (inputs, {})
-        return _kept_for[1]
+        return site.cache.shared_for((site.main_notice, site.contacts, site.controller,
+                                      site.data_protection_officer, site.regulator, self.today))
 
     def line(self, location: Location) -> int:
         return self.source.position(location)[0]
@@ -146,8 +143,6 @@ class NoticeContext:
 
 Rule = Callable[[NoticeContext], Outcome]
 T = TypeVar("T")
-_kept_for: tuple[tuple[object, ...], dict[object, object]] | None = None
-"""What `NoticeContext.shared` keeps: the objects it was worked out from, and the values by key."""
 
 
 @dataclass(frozen=True)

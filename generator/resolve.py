@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
+from .entry_data import BuildCache
 from .schema import (
     Act,
     Contact,
@@ -93,6 +94,8 @@ class Site:
     legislation: tuple[Act, ...]
     organisations: tuple[Organisation, ...]
     notices: tuple[Notice, ...]
+    cache: BuildCache = field(default_factory=BuildCache, compare=False, repr=False)
+    """What this build works out once for every notice (entry_data.py): a new site, a new cache."""
 
     @property
     def main_notice(self) -> Notice:

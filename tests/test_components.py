@@ -11,12 +11,16 @@ import os
 import re
 from pathlib import Path
 
+import jinja2
 import yaml
 from bs4 import BeautifulSoup
 from conftest import FIXTURE, PROJECT, notices
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from generator.build import BuildMemo, run_pipeline
-from generator.environment import create_environment
+from generator.environment import create_environment, escape_output
 from generator.schema import Contact, LawfulBasis, Organisation
 
 
@@ -176,3 +180,25 @@ def save(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
     later = path.stat().st_mtime_ns + 10_000_000
     os.utime(path, ns=(later, later))
+
+
+# --- Escaping each `{{ value }}` (generator/environment.py escape_output) -------------------------
+
+VALUES = st.one_of(
+    st.text(), st.text(alphabet="&<>'\"x; é\u2028\x00"), st.integers(), st.floats(allow_nan=False),
+    st.none(), st.booleans(), st.dates(), st.builds(Markup, st.text(alphabet="<b>&amp;x'\"")),
+    st.lists(st.text(alphabet="<&'\"a"), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=VALUES, other=VALUES)
+def test_a_value_on_a_page_is_escaped_exactly_as_jinja2_escapes_it(value: object, other: object) -> None:
+    """The quick escape of the site's templates writes the bytes Jinja2's own escape writes, text or not."""
+    assert escape_output(value) == str(escape(value))
+    stock = jinja2.Environment(autoescape=True)
+    ours = create_environment(PROJECT / "templates")
+    source = ('{% macro m(x) %}<i title="{{ x }}">{{ x }}</i>{% endmacro %}{{ a }}|{{ m(b) }}|'
+              '{% for y in [a, b] %}{{ y }}{% endfor %}{% set s %}{{ a }}{% endset %}{{ s }}')
+    values = {"a": value, "b": other}
+    assert ours.from_string(source).render(values) == stock.from_string(source).render(values)
