@@ -2,8 +2,7 @@
 
 Templates see the resolved site and these helpers: filters for dates, phone links and Markdown,
 the cached components of fragments.py, JSON-LD and change history. Compiled templates are kept
-between runs (`template_cache`), and run with one of Jinja2's steps made quicker: escaping each
-`{{ value }}` (escape_output), with the same output.
+between runs (`template_cache`).
 """
 
 from __future__ import annotations
@@ -12,14 +11,10 @@ import datetime
 import os
 import sys
 import tempfile
-from collections.abc import Callable, MutableMapping
 from contextlib import suppress
 from pathlib import Path
-from types import CodeType
-from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
 
 from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
@@ -39,7 +34,6 @@ def create_environment(templates: Path) -> jinja2.Environment:
         extensions=["jinja2.ext.do"],
         bytecode_cache=template_cache(),
     )
-    env.template_class = QuickEscapeTemplate
     fragments = Fragments()  # see fragments.py: markup that every notice repeats, made once
     env.globals["cached"] = fragments.cached
     env.filters["cached"] = fragments.cached_entry
@@ -48,35 +42,6 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
-
-
-def escape_output(value: Any) -> str:
-    """What markupsafe.escape gives for a `{{ value }}`, as plain text: some three hundred a page.
-
-    Jinja2 joins what a template outputs into one text (a macro's, a block's, the page's) and makes
-    that a Markup; each value's own Markup is never seen, and making it was a fifth of the page's time.
-    Text is escaped with markupsafe's own replacements (its pure-Python form); tests/test_markup.py
-    checks on varied input that the result is always markupsafe.escape's.
-    """
-    kind = type(value)
-    if kind is str:  # markupsafe.escape's replacements, without making a Markup of the result
-        return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace(
-            "'", "&#39;").replace('"', "&#34;")
-    if kind is Markup:  # a component's or a filter's markup: safe already
-        return value
-    return escape(value)
-
-
-class QuickEscapeTemplate(jinja2.Template):
-    """A template whose `{{ value }}` escapes with escape_output (the same text, sooner)."""
-
-    @classmethod
-    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
-                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
-        template = super().from_code(environment, code, globals, uptodate)
-        # The compiled template's functions share one namespace, where `escape` is markupsafe's.
-        template.root_render_func.__globals__["escape"] = escape_output
-        return template
 
 
 CACHE_VARIABLE = "NOTICES_CACHE_DIR"
