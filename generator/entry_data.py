@@ -70,7 +70,7 @@ class BuildCache:
     def __init__(self) -> None:
         self.entries = EntryData()
         self._per_entry: dict[str, PerEntry] = {}
-        self._shared: tuple[tuple[object, ...], dict[object, object]] | None = None
+        self._shared: dict[str, tuple[tuple[object, ...], dict[object, object]]] = {}
 
     def __reduce__(self) -> tuple[type[BuildCache], tuple[()]]:
         return BuildCache, ()  # sent to a worker empty: it makes its own
@@ -82,12 +82,12 @@ class BuildCache:
             store = self._per_entry[kind] = PerEntry()
         return store
 
-    def shared_for(self, inputs: tuple[object, ...]) -> dict[object, object]:
-        """Values worked out from these very objects (compared by identity): a new store when any is
-        another object than last time."""
-        kept = self._shared
+    def shared_for(self, user: str, inputs: tuple[object, ...]) -> dict[object, object]:
+        """Values that `user` (a rule, say) works out from these very objects (compared by identity):
+        a new store when any is another object than last time."""
+        kept = self._shared.get(user)
         if kept is None or any(old is not new for old, new in zip(kept[0], inputs, strict=True)):
-            kept = self._shared = (inputs, {})
+            kept = self._shared[user] = (inputs, {})
         return kept[1]
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .diagnostics import Diagnostics
 from .load import Location, SourceFile
@@ -120,16 +120,12 @@ class _Phrases:
                 yield tuple(words[i:i + WORDING_WORDS]), 0, entry
 
 
-_kept: tuple[tuple[object, ...], _Phrases] | None = None
-"""The phrases of the registers of the last site checked: each notice of a build shares them."""
-
-
 def _phrases(site: Site) -> _Phrases:
-    global _kept
-    registers = (site.legislation, site.lawful_bases, site.organisations)
-    if _kept is None or any(old is not new for old, new in zip(_kept[0], registers, strict=True)):
-        _kept = (registers, _Phrases(site))
-    return _kept[1]
+    """The registers' phrases, made once per build (in the cache the build's site carries)."""
+    kept = site.cache.shared_for("register_text", (site.legislation, site.lawful_bases, site.organisations))
+    if "phrases" not in kept:
+        kept["phrases"] = _Phrases(site)
+    return cast(_Phrases, kept["phrases"])
 
 
 def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics: Diagnostics) -> None:
@@ -139,7 +135,7 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
     everything = notice.content.model_dump_json().replace("\\n", " ").replace('\\"', '"')
     if not phrases.may_report(words_of(everything), listed):
         return  # most notices: one look at all they say
-    file_text = source.path.read_text("utf-8-sig")
+    file_text = "\n".join(source.lines())  # as read: the positions are of this text
     for location, text in texts_of(notice.content.model_dump(exclude={"changes"}), ()):
         for words, earlier, entry in phrases.found(words_of(text)):
             if entry.kind == "organisation" and entry.id in listed:

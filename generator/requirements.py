@@ -81,7 +81,7 @@ class NoticeContext:
     @cached_property
     def _kept(self) -> dict[object, object]:
         site = self.site
-        return site.cache.shared_for((site.main_notice, site.contacts, site.controller,
+        return site.cache.shared_for("requirements", (site.main_notice, site.contacts, site.controller,
                                       site.data_protection_officer, site.regulator, self.today))
 
     def line(self, location: Location) -> int:
