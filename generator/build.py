@@ -6,28 +6,35 @@ three can never disagree about what the content means.
 
 from __future__ import annotations
 
+import datetime
 import gc
-import os
 import tempfile
 import time
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostics
+from . import parallel, processing, schema
+from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from .diagnostics import Diagnostic, Diagnostics
+from .environment import create_environment
+from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
+from .one_notice import NoticeDone, Shared, find_main, take_through
+from .pages import PageRenderer, plan_pages
 from .project import templates_folder
-from .resolve import Site, resolve_references
-from .validate import ValidationCache, validate_content
+from .render import render_site
+from .resolve import Registers, Site, in_site_order, resolve_notice, resolve_references, site_of
+from .summary import notice_from
+from .validate import SharedContent, ValidationCache, valid_content, validate_content, validate_shared
 
 if TYPE_CHECKING:
     import jinja2
 
-    from .check import ComplianceReport
     from .links import LinkReport
     from .linkscan import PageScan
-    from .per_notice import UsualWay
     from .write import Staging
 
 
@@ -131,26 +138,14 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
     never held in memory whole); the link check runs on what the pages link to, and only then is
     the staging folder swapped in, or removed when anything is wrong.
     """
-    from .per_notice import build_at_scale
     from .write import Staging
 
     started = time.perf_counter()
     staging = Staging(out)
     try:
-        with _fewer_collections():
-            at_scale = build_at_scale(root, staging, base_url, out)
-            if isinstance(at_scale, BuildResult):
-                result = at_scale
-            else:  # a small site, or one per_notice.py cannot take: the usual way
-                if any(os.scandir(staging.folder)):  # it had begun: start again from nothing
-                    staging.abort()
-                    staging = Staging(out)
-                result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
-                                       memo=None, staging=staging)
-                _note_slower_way(result, at_scale)
+        result = build_site(root, staging, base_url=base_url, out=out)
         if result.diagnostics.has_errors(strict):
             staging.abort()
-            result.files = {}
         else:
             staging.commit()
             result.files = WrittenFiles(staging.out, staging.names)
@@ -162,49 +157,23 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
 
 
 def check(root: Path) -> BuildResult:
-    """Everything `notices check` reports: a whole build, with its site kept nowhere.
-
-    A big site is built as `build` builds it (per_notice.py), but its pages are not written: held
-    in memory, the pages of 10,000 notices took 1.6 GB, and writing them took a third of the time.
-    Only notices.json is kept, for `--previous`. A smaller site is built in memory by `run_pipeline`.
-    """
+    """Everything `notices check` reports: the build, with a staging area that writes nothing but
+    notices.json (for `--previous`), in a temporary folder removed at the end."""
     from .export import INDEX_FILE
-    from .per_notice import build_at_scale
     from .write import Staging
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="notices-check-") as folder:
         staging = Staging(Path(folder) / "site", only={INDEX_FILE})
         try:
-            with _fewer_collections():
-                at_scale = build_at_scale(root, staging, None, root / "site")
+            result = build_site(root, staging, base_url=None, out=root / "site")
             index = staging.folder / INDEX_FILE
-            if isinstance(at_scale, BuildResult) and index.is_file():
-                at_scale.files = {INDEX_FILE: index.read_bytes()}
+            if index.is_file():
+                result.files = {INDEX_FILE: index.read_bytes()}
         finally:
             staging.abort()
-    if not isinstance(at_scale, BuildResult):
-        result = run_pipeline(root, render=True)
-        _note_slower_way(result, at_scale)
-        return result
-    result = at_scale
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _note_slower_way(result: BuildResult, at_scale: UsualWay | None) -> None:
-    """Tell why a big site was built the usual way (a custom template, likely), when it built."""
-    if at_scale is not None and not result.diagnostics.errors:
-        result.notes.append(_slower_way(at_scale.why))
-
-
-def _slower_way(why: str) -> str:
-    from .parallel import LOAD_THRESHOLD
-
-    return (f"built the slower way: {why}. With {LOAD_THRESHOLD} notices or more, each notice's page is made"
-            " knowing only that notice and the main one, and the pages that list every notice from an"
-            " outline of each; this site needed more, so it was built again with every notice whole,"
-            " which takes about twice as long (see docs/performance.md)")
 
 
 class WrittenFiles(Mapping[str, bytes]):
@@ -240,3 +209,133 @@ def check_site_links(
     report_broken_links(result.links, result.diagnostics, base_url=base_url, site_folder=site_folder,
                         content_files={label: source.path for label, source in sources.items()},
                         templates=templates_folder(root))
+
+
+
+def build_site(root: Path, staging: Staging, *, base_url: str | None, out: Path) -> BuildResult:
+    """The build: each notice through `take_through` (in workers when there are many), then the
+    site-wide work: the checks across notices, the pages that list every notice, the link check.
+    Everything made goes to `staging`; whether it is kept is the caller's choice."""
+    diagnostics = Diagnostics(root)
+    content = validate_shared(root, diagnostics)
+    if content is None:
+        return BuildResult(diagnostics)
+    paths = notice_paths(root / "content" / "notices", diagnostics)
+    fit = content.site is not None and not diagnostics.errors  # else each notice is only read, for its errors
+    main_path = find_main(paths) if fit else None
+    rows = processing.RowSpool()
+    try:
+        with _fewer_collections():
+            shared, main_read = _start(root, content, main_path, staging, base_url, rows)
+            done = _take_all(shared, paths, main_path)
+            unspotted = _unspotted_main(done) if fit and shared.site is None and main_path is None else None
+            if unspotted is not None:  # `kind: main` written so that find_main missed it: read them again
+                main_path = unspotted
+                shared, main_read = _start(root, content, main_path, staging, base_url, rows)
+                done = _take_all(shared, paths, main_path)
+            reads = [main_read if path == main_path else (done[path].read, done[path].read_problems)
+                     for path in paths]
+            return _finish(shared, paths, reads, done, content, diagnostics, out)
+    finally:
+        rows.close()
+
+
+ReadNotice = tuple[NoticeRead, list[Diagnostic]]
+
+
+def _start(root: Path, content: SharedContent, main_path: Path | None, staging: Staging, base_url: str | None,
+           rows: processing.RowSpool) -> tuple[Shared, ReadNotice | None]:
+    """What every notice's step is given: with the main notice (when it is sound), the site with it
+    alone and the compiled templates, made before any worker starts."""
+    shared = Shared(content.context, root)
+    if main_path is None:
+        return shared, None
+    main_read = read_notice_file(main_path, content.context, diagnostics_root=root)
+    main = main_read[0].notice
+    if not isinstance(main, schema.MainNotice) or main_read[0].source is None:
+        return shared, main_read
+    valid = valid_content(content, [main])
+    if base_url is not None:
+        valid.site = valid.site.model_copy(update={"base_url": base_url})
+    shared.registers = Registers.of(valid)
+    shared.main, shared.main_source = resolve_notice(main, shared.registers), main_read[0].source
+    shared.site = site_of(valid, shared.registers, [shared.main])
+    shared.templates = templates_folder(root)
+    shared.env = create_environment(shared.templates)
+    PageRenderer(shared.site, shared.env, shared.templates, root, plan_pages(shared.site)).compile(
+        also=("service-notice.html",))  # once, before the workers fork, so that none compiles them again
+    shared.today, shared.staging, shared.rows = datetime.date.today(), staging, rows
+    shared.register_names = processing.register_names(shared.site)
+    return shared, main_read
+
+
+def _take_all(shared: Shared, paths: list[Path], main_path: Path | None) -> dict[Path, NoticeDone]:
+    """Every notice but the main one through `take_through`, in workers when there are many."""
+    others = [path for path in paths if path != main_path]
+    jobs = [partial(take_through, path, shared) for path in others]
+    done: dict[Path, NoticeDone] = {}
+    for path, notice in zip(others, parallel.each(jobs), strict=True):
+        if notice.outline is not None and shared.registers is not None:  # 10,000 of these are kept
+            notice.notice = notice_from(notice.outline, shared.registers)
+            notice.outline = None
+            if notice.rows is not None and shared.rows is not None:
+                shared.rows.note(notice.notice.slug, notice.rows)
+        if notice.result is not None and notice.outcomes is not None:  # in the order each worker sent them
+            sent = notice.result
+            outcomes = shared.outcomes.receive(notice.outcomes)
+            notice.result = NoticeResult(sent.slug, sent.title, sent.path, outcomes)
+            notice.outcomes = None
+        done[path] = notice
+    return done
+
+
+def _unspotted_main(done: dict[Path, NoticeDone]) -> Path | None:
+    return next((path for path, notice in done.items()
+                 if notice.read.passed and notice.read.model is schema.MainNotice), None)
+
+
+def _finish(shared: Shared, paths: list[Path], reads: list[ReadNotice | None], done: dict[Path, NoticeDone],
+            content: SharedContent, diagnostics: Diagnostics, out: Path) -> BuildResult:
+    """The checks across notices, then (with no errors) the compliance report, the pages that list
+    every notice and the link check."""
+    for read in reads:  # each file's problems in the order of the files
+        assert read is not None
+        diagnostics.items += read[1]
+    sources = dict(content.sources)
+    check_together(shared.root / "content" / "notices", paths, [read[0] for read in reads if read], sources,
+                   diagnostics)
+    if diagnostics.errors or shared.site is None:
+        return BuildResult(diagnostics)
+    assert shared.main is not None
+    site = replace(shared.site, notices=in_site_order(
+        [shared.main, *[notice.notice for notice in done.values() if notice.notice is not None]]))
+    result = BuildResult(diagnostics, site=site, compliance=_compliance(shared, site, done, diagnostics))
+    made_elsewhere = {f"{notice.read.slug}/index.html": notice.rendered for notice in done.values()
+                      if notice.rendered}
+    scans: dict[str, PageScan] = {}
+    assert shared.staging is not None and shared.rows is not None
+    render_site(site, shared.templates, diagnostics, shared.env, scans=scans, output=shared.staging,
+                made_elsewhere=made_elsewhere, rows=shared.rows)
+    if not diagnostics.errors:  # with a page missing, every link to it would be noise
+        check_site_links(result, frozenset(shared.staging.names), shared.root, sources, out, scans)
+    return result
+
+
+def _compliance(shared: Shared, site: Site, done: dict[Path, NoticeDone],
+                diagnostics: Diagnostics) -> ComplianceReport:
+    """Each notice's outcomes in the site's order; the main notice's rules (which read every notice's
+    summary) run here."""
+    assert shared.main_source is not None
+    by_slug = {notice.read.slug: notice for notice in done.values()}
+    results = []
+    for notice in site.notices:
+        if notice.is_main:
+            source = shared.main_source
+            checked, problems = check_notice(site, notice, source, source, shared.today, shared.root)
+        else:
+            made = by_slug[notice.slug]
+            assert made.result is not None
+            checked, problems = made.result, made.check_problems
+        results.append(checked)
+        diagnostics.items += problems
+    return ComplianceReport(shared.today, REQUIREMENTS, tuple(results))

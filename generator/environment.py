@@ -25,6 +25,7 @@ from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
 from .reading import TemplateLoader
 from .resolve import Notice
+from .summary import SummaryUndefined
 
 try:  # MarkupSafe 3: escape() is Python around this C function, and makes a Markup of its result twice
     from markupsafe import _escape_inner as _escape_text  # type: ignore[attr-defined]
@@ -37,7 +38,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=TemplateLoader(str(templates)),
         autoescape=jinja2.select_autoescape(("html", "xml")),
-        undefined=jinja2.StrictUndefined,
+        undefined=SummaryUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

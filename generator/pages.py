@@ -17,9 +17,9 @@ import jinja2
 
 from . import export, history, incremental, processing
 from .diagnostics import Diagnostic, Diagnostics
-from .outline import NeedsWholeNotice
 from .reading import UnreadableFile
 from .resolve import Notice, Site
+from .summary import NotInSummary
 
 if TYPE_CHECKING:
     from .linkscan import PageScan
@@ -149,10 +149,9 @@ def _render(
 ) -> str | None:
     try:
         return env.get_template(name).render(**values)
-    except NeedsWholeNotice as exc:  # not the template's mistake: the build is made again the usual way
+    except NotInSummary as exc:  # a page that lists every notice read more than a summary has
         path, line = _template_frame(exc, templates, name)
-        shown = path.relative_to(templates.parent).as_posix()
-        raise NeedsWholeNotice(f"{shown} (line {line}) {exc}") from None
+        diagnostics.error(path, (line, 1), *exc.explained())
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates / (exc.name or name)
         diagnostics.error(path, (exc.lineno or 1, 1), f"template syntax error: {exc.message}")

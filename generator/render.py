@@ -19,10 +19,9 @@ import jinja2
 from . import export, incremental, parallel
 from .diagnostics import Diagnostics
 from .environment import create_environment
-from .outline import EveryPage
-from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, notice_page, plan_pages
+from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, plan_pages
 from .reading import UnreadableFile, read_content_file
-from .resolve import Notice, Site
+from .resolve import Site
 
 if TYPE_CHECKING:
     from .linkscan import PageScan
@@ -108,16 +107,6 @@ def _made_when_asked(job: Callable[[], Rendered], name: str) -> bytes:
         return made.files[name]
     problems = "\n".join(problem.text() for problem in made.problems)
     return f"This page could not be made:\n{problems}\n".encode()
-
-
-def make_notice_page(
-    site: Site, notice: Notice, env: jinja2.Environment, templates: Path, root: Path, output: Staging
-) -> Rendered:
-    """A service notice's page and notice.json, written to `output` with their links read: the page's
-    part of a big build, in the worker that read the notice (per_notice.py). `site` has the main
-    notice and this one; a page that reads the others is noted in `read_other_notices`."""
-    renderer = PageRenderer(site, env, templates, root, EveryPage(), scan=True, watch=True)
-    return _write_out(partial(renderer.page, notice_page(notice)), output, True)
 
 
 def _write_out(job: Callable[[], Rendered], output: Staging, scan: bool) -> Rendered:

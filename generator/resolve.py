@@ -26,7 +26,7 @@ from .schema import (
 from .validate import ValidContent
 
 if TYPE_CHECKING:
-    from .outline import NoticeSummary
+    from .summary import NoticeSummary
 
 T = TypeVar("T")
 
@@ -50,7 +50,7 @@ class Notice:
     """A notice with every id replaced by the entry it names."""
 
     content: NoticeBase | NoticeSummary
-    """The whole notice; on the pages that list every notice of a big build, its summary (outline.py)."""
+    """The whole notice; on the pages that list every notice, each service notice's summary (summary.py)."""
     users: tuple[Organisation, ...] = ()
     article_6: tuple[LawfulBasis, ...] = ()
     article_9: tuple[LawfulBasis, ...] = ()

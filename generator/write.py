@@ -160,7 +160,12 @@ class Staging:
     def _write_file(self, target: str, parts: Iterable[bytes], old: int | None = None) -> bool:
         """Write `parts` to `target`; whether they are the very bytes of the open file `old`."""
         same = old is not None
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            descriptor = os.open(target, flags, 0o644)
+        except FileExistsError:  # made twice (two notices with one slug): it may be a link to the old site's
+            os.unlink(target)
+            descriptor = os.open(target, flags, 0o644)
         try:
             if self._umask & 0o044:
                 os.fchmod(descriptor, 0o644)  # whatever the umask: web servers need to read it
