@@ -18,17 +18,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import parallel, processing, schema
-from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice, check_site
 from .diagnostics import Diagnostic, Diagnostics
 from .environment import create_environment
+from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
-from .one_notice import NoticeDone, Shared, find_main, take_through
+from .one_notice import NoticeDone, Shared, Sound, find_main, take_through
 from .pages import PageRenderer, plan_pages
 from .project import templates_folder
-from .render import render_site
+from .render import render_listings, render_site
 from .resolve import Registers, Site, in_site_order, resolve_notice, resolve_references, site_of
 from .summary import notice_from
-from .validate import SharedContent, ValidationCache, valid_content, validate_content, validate_shared
+from .validate import (
+    SharedContent,
+    ValidationCache,
+    ValidContent,
+    valid_content,
+    validate_content,
+    validate_shared,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -76,14 +84,40 @@ def run_pipeline(
     root: Path, *, render: bool = True, base_url: str | None = None, out: Path | None = None,
     templates_env: jinja2.Environment | None = None, memo: BuildMemo | None = None,
 ) -> BuildResult:
-    """Everything but writing; stops before rendering when the content has errors.
+    """The site in memory, stage by stage (the preview, `notices init`); stops before rendering when
+    the content has errors.
 
     `templates_env` and `memo` let the preview keep compiled templates, and what did not change,
     from one build to the next.
     """
+    started = time.perf_counter()
+    diagnostics = Diagnostics(root)
+    result = BuildResult(diagnostics)
     with _fewer_collections():
-        return _run_pipeline(root, render=render, base_url=base_url, out=out, templates_env=templates_env,
-                             memo=memo, staging=None)
+        content = validate_content(root, diagnostics, memo.validation if memo else None)
+        if content is not None:
+            if base_url is not None:
+                content.site = content.site.model_copy(update={"base_url": base_url})
+            result.site = resolve_references(content, memo.site if memo else None)
+            result.compliance = check_site(result.site, content, diagnostics,
+                                           memo=memo.compliance if memo else None)
+            if render:
+                _render_in_memory(result, root, content, out, templates_env, memo)
+            if memo is not None:
+                memo.site = result.site
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _render_in_memory(result: BuildResult, root: Path, content: ValidContent, out: Path | None,
+                      templates_env: jinja2.Environment | None, memo: BuildMemo | None) -> None:
+    assert result.site is not None
+    scans: dict[str, PageScan] = {}
+    result.files = render_site(result.site, templates_folder(root), result.diagnostics, templates_env,
+                               scans=scans, memo=memo.pages if memo else None)
+    if not result.diagnostics.errors:  # with a page missing, every link to it would be noise
+        check_site_links(result, result.files, root, content.sources, out or root / "site", scans,
+                         memo.links if memo else None)
 
 
 @contextmanager
@@ -96,39 +130,6 @@ def _fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
-
-
-def _run_pipeline(
-    root: Path, *, render: bool, base_url: str | None, out: Path | None,
-    templates_env: jinja2.Environment | None, memo: BuildMemo | None, staging: Staging | None,
-) -> BuildResult:
-    started = time.perf_counter()
-    diagnostics = Diagnostics(root)
-    result = BuildResult(diagnostics)
-    content = validate_content(root, diagnostics, memo.validation if memo else None)
-    if content is not None:
-        if base_url is not None:
-            content.site = content.site.model_copy(update={"base_url": base_url})
-        result.site = resolve_references(content, memo.site if memo else None)
-        from .check import check_site
-
-        result.compliance = check_site(result.site, content, diagnostics,
-                                       memo=memo.compliance if memo else None)
-        if render:
-            from .render import render_site
-
-            scans: dict[str, PageScan] = {}
-            result.files = render_site(result.site, templates_folder(root), diagnostics, templates_env,
-                                       scans=scans, memo=memo.pages if memo else None,
-                                       output=staging)
-            if not diagnostics.errors:  # with a page missing, every link to it would be noise
-                names = frozenset(staging.names) if staging else result.files
-                check_site_links(result, names, root, content.sources, out or root / "site", scans,
-                             memo.links if memo else None)
-        if memo is not None:
-            memo.site = result.site
-    result.seconds = time.perf_counter() - started
-    return result
 
 
 def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = False) -> BuildResult:
@@ -228,7 +229,7 @@ def build_site(root: Path, staging: Staging, *, base_url: str | None, out: Path)
         with _fewer_collections():
             shared, main_read = _start(root, content, main_path, staging, base_url, rows)
             done = _take_all(shared, paths, main_path)
-            unspotted = _unspotted_main(done) if fit and shared.site is None and main_path is None else None
+            unspotted = _unspotted_main(done) if fit and shared.sound is None and main_path is None else None
             if unspotted is not None:  # `kind: main` written so that find_main missed it: read them again
                 main_path = unspotted
                 shared, main_read = _start(root, content, main_path, staging, base_url, rows)
@@ -251,21 +252,21 @@ def _start(root: Path, content: SharedContent, main_path: Path | None, staging: 
     if main_path is None:
         return shared, None
     main_read = read_notice_file(main_path, content.context, diagnostics_root=root)
-    main = main_read[0].notice
-    if not isinstance(main, schema.MainNotice) or main_read[0].source is None:
+    main, source = main_read[0].notice, main_read[0].source
+    if not isinstance(main, schema.MainNotice) or source is None:
         return shared, main_read
     valid = valid_content(content, [main])
     if base_url is not None:
         valid.site = valid.site.model_copy(update={"base_url": base_url})
-    shared.registers = Registers.of(valid)
-    shared.main, shared.main_source = resolve_notice(main, shared.registers), main_read[0].source
-    shared.site = site_of(valid, shared.registers, [shared.main])
-    shared.templates = templates_folder(root)
-    shared.env = create_environment(shared.templates)
-    PageRenderer(shared.site, shared.env, shared.templates, root, plan_pages(shared.site)).compile(
+    registers = Registers.of(valid)
+    resolved = resolve_notice(main, registers)
+    site = site_of(valid, registers, [resolved])
+    templates = templates_folder(root)
+    env = create_environment(templates)
+    PageRenderer(site, env, templates, root, plan_pages(site)).compile(
         also=("service-notice.html",))  # once, before the workers fork, so that none compiles them again
-    shared.today, shared.staging, shared.rows = datetime.date.today(), staging, rows
-    shared.register_names = processing.register_names(shared.site)
+    shared.sound = Sound(site, resolved, source, registers, env, templates, datetime.date.today(), staging,
+                         rows, processing.register_names(site))
     return shared, main_read
 
 
@@ -275,11 +276,11 @@ def _take_all(shared: Shared, paths: list[Path], main_path: Path | None) -> dict
     jobs = [partial(take_through, path, shared) for path in others]
     done: dict[Path, NoticeDone] = {}
     for path, notice in zip(others, parallel.each(jobs), strict=True):
-        if notice.outline is not None and shared.registers is not None:  # 10,000 of these are kept
-            notice.notice = notice_from(notice.outline, shared.registers)
+        if notice.outline is not None and shared.sound is not None:  # 10,000 of these are kept
+            notice.notice = notice_from(notice.outline, shared.sound.registers)
             notice.outline = None
-            if notice.rows is not None and shared.rows is not None:
-                shared.rows.note(notice.notice.slug, notice.rows)
+            if notice.rows is not None:
+                shared.sound.rows.note(notice.notice.slug, notice.rows)
         if notice.result is not None and notice.outcomes is not None:  # in the order each worker sent them
             sent = notice.result
             outcomes = shared.outcomes.receive(notice.outcomes)
@@ -296,46 +297,49 @@ def _unspotted_main(done: dict[Path, NoticeDone]) -> Path | None:
 
 def _finish(shared: Shared, paths: list[Path], reads: list[ReadNotice | None], done: dict[Path, NoticeDone],
             content: SharedContent, diagnostics: Diagnostics, out: Path) -> BuildResult:
-    """The checks across notices, then (with no errors) the compliance report, the pages that list
-    every notice and the link check."""
+    """The checks across notices, then (with no errors) the site-wide work."""
     for read in reads:  # each file's problems in the order of the files
         assert read is not None
         diagnostics.items += read[1]
     sources = dict(content.sources)
     check_together(shared.root / "content" / "notices", paths, [read[0] for read in reads if read], sources,
                    diagnostics)
-    if diagnostics.errors or shared.site is None:
+    if diagnostics.errors or shared.sound is None:
         return BuildResult(diagnostics)
-    assert shared.main is not None
-    site = replace(shared.site, notices=in_site_order(
-        [shared.main, *[notice.notice for notice in done.values() if notice.notice is not None]]))
-    result = BuildResult(diagnostics, site=site, compliance=_compliance(shared, site, done, diagnostics))
-    made_elsewhere = {f"{notice.read.slug}/index.html": notice.rendered for notice in done.values()
-                      if notice.rendered}
+    return _site_wide(shared.sound, list(done.values()), sources, diagnostics, out)
+
+
+def _site_wide(sound: Sound, done: list[NoticeDone], sources: dict[str, SourceFile], diagnostics: Diagnostics,
+               out: Path) -> BuildResult:
+    """The compliance report, the pages that list every notice (from each notice's summary), and the
+    link check."""
+    site = replace(sound.site, notices=in_site_order(
+        [sound.main, *[notice.notice for notice in done if notice.notice is not None]]))
+    result = BuildResult(diagnostics, site=site, compliance=_compliance(sound, site, done, diagnostics))
+    made = {f"{notice.read.slug}/index.html": notice.rendered for notice in done if notice.rendered}
     scans: dict[str, PageScan] = {}
-    assert shared.staging is not None and shared.rows is not None
-    render_site(site, shared.templates, diagnostics, shared.env, scans=scans, output=shared.staging,
-                made_elsewhere=made_elsewhere, rows=shared.rows)
+    render_listings(site, sound.templates, diagnostics, sound.env, scans=scans, output=sound.staging,
+                    made=made, rows=sound.rows)
     if not diagnostics.errors:  # with a page missing, every link to it would be noise
-        check_site_links(result, frozenset(shared.staging.names), shared.root, sources, out, scans)
+        check_site_links(result, frozenset(sound.staging.names), diagnostics.root, sources, out, scans)
     return result
 
 
-def _compliance(shared: Shared, site: Site, done: dict[Path, NoticeDone],
-                diagnostics: Diagnostics) -> ComplianceReport:
+def _compliance(
+    sound: Sound, site: Site, done: list[NoticeDone], diagnostics: Diagnostics
+) -> ComplianceReport:
     """Each notice's outcomes in the site's order; the main notice's rules (which read every notice's
     summary) run here."""
-    assert shared.main_source is not None
-    by_slug = {notice.read.slug: notice for notice in done.values()}
+    by_slug = {notice.read.slug: notice for notice in done}
     results = []
     for notice in site.notices:
         if notice.is_main:
-            source = shared.main_source
-            checked, problems = check_notice(site, notice, source, source, shared.today, shared.root)
+            source = sound.main_source
+            checked, problems = check_notice(site, notice, source, source, sound.today, diagnostics.root)
         else:
             made = by_slug[notice.slug]
             assert made.result is not None
             checked, problems = made.result, made.check_problems
         results.append(checked)
         diagnostics.items += problems
-    return ComplianceReport(shared.today, REQUIREMENTS, tuple(results))
+    return ComplianceReport(sound.today, REQUIREMENTS, tuple(results))

@@ -23,11 +23,11 @@ import jinja2
 from . import processing
 from .check import NoticeResult, check_notice
 from .diagnostics import Diagnostic
-from .linkscan import compact
 from .load import SourceFile
 from .notice_files import NoticeRead, read_notice_file
 from .pages import PageRenderer, Rendered, notice_page
 from .reading import UnreadableFile, read_content_file, read_start
+from .render import write_out
 from .resolve import Notice, Registers, Site, resolve_notice
 from .schema import ServiceNotice
 from .summary import NoticeOutline, NumberedOutcomes, SentOutcomes, outline_of
@@ -39,24 +39,32 @@ _MAIN_KIND = re.compile(rb"""^kind:[ \t]*(?:main|'main'|"main")[ \t]*(?:#.*)?\r?
 
 
 @dataclass
+class Sound:
+    """What a notice's page and rules need, made once the registers, settings and main notice passed."""
+
+    site: Site
+    """The site with only the main notice."""
+    main: Notice
+    main_source: SourceFile
+    registers: Registers
+    env: jinja2.Environment
+    templates: Path
+    today: datetime.date
+    staging: Staging
+    rows: processing.RowSpool
+    register_names: processing.RegisterNames
+
+
+@dataclass
 class Shared:
     """What every notice's step is given (forked workers start with it: nothing is copied or pickled)."""
 
     context: dict[str, dict[str, str]]
     """Each register's ids, which a notice's references are checked against."""
     root: Path
-    site: Site | None = None
-    """The site with only the main notice; None when the registers, the settings or the main notice
-    have errors: then each notice is only read and checked on its own, for its errors."""
-    main: Notice | None = None
-    main_source: SourceFile | None = None
-    registers: Registers | None = None
-    env: jinja2.Environment | None = None
-    templates: Path = Path()
-    today: datetime.date = datetime.date.min
-    staging: Staging | None = None
-    rows: processing.RowSpool | None = None
-    register_names: processing.RegisterNames | None = None
+    sound: Sound | None = None
+    """None when the registers, the settings or the main notice have errors: then each notice is only
+    read and checked on its own, for its errors."""
     outcomes: NumberedOutcomes = field(default_factory=NumberedOutcomes)
 
 
@@ -85,39 +93,20 @@ def take_through(path: Path, shared: Shared) -> NoticeDone:
     read, problems = read_notice_file(path, shared.context, diagnostics_root=shared.root)
     notice, read.notice = read.notice, None  # the parent never needs it
     done = NoticeDone(read, problems)
-    if not isinstance(notice, ServiceNotice) or read.source is None or shared.site is None:
+    sound = shared.sound
+    if not isinstance(notice, ServiceNotice) or read.source is None or sound is None:
         return done  # errors, or a second main notice: reported by the parent
-    assert shared.registers and shared.main and shared.main_source and shared.env and shared.staging
-    resolved = resolve_notice(notice, shared.registers)
-    site = replace(shared.site, notices=(shared.main, resolved))
-    result, done.check_problems = check_notice(site, resolved, read.source, shared.main_source, shared.today,
+    resolved = resolve_notice(notice, sound.registers)
+    site = replace(sound.site, notices=(sound.main, resolved))
+    result, done.check_problems = check_notice(site, resolved, read.source, sound.main_source, sound.today,
                                                shared.root)
     done.result = NoticeResult(result.slug, result.title, result.path, {})
     done.outcomes = shared.outcomes.send(result.outcomes)  # most are the same everywhere: sent by number
-    renderer = PageRenderer(site, shared.env, shared.templates, shared.root, (), scan=True)
-    done.rendered = write_out(renderer.page(notice_page(resolved)), shared.staging, scan=True)
-    assert shared.rows is not None and shared.register_names is not None
-    done.rows = shared.rows.write(processing.notice_rows(site, resolved, shared.register_names).encode())
+    renderer = PageRenderer(site, sound.env, sound.templates, shared.root, (), scan=True)
+    done.rendered = write_out(renderer.page(notice_page(resolved)), sound.staging)
+    done.rows = sound.rows.write(processing.notice_rows(site, resolved, sound.register_names).encode())
     done.outline = outline_of(resolved)
     return done
-
-
-def write_out(made: Rendered, output: Staging, scan: bool) -> Rendered:
-    """Write what a job made to `output` in this (worker) process, and keep only what the parent needs:
-    the names, the problems, each HTML or XML file's links (when `scan`), compact, and the hashes."""
-    from .linkscan import scan_file
-
-    for path, body in made.files.items():
-        output.write(path, body)
-        if scan and path not in made.scans:
-            found = scan_file(path, body)
-            if found is not None:
-                made.scans[path] = found
-    for path, parts in made.parts.items():  # not HTML or XML: no links to read
-        output.write_parts(path, parts)
-    made.written, made.files, made.parts = [*made.files, *made.parts], {}, {}
-    made.scans = {name: compact(scan) for name, scan in made.scans.items()}
-    return made
 
 
 def find_main(paths: list[Path]) -> Path | None:

@@ -19,6 +19,7 @@ import jinja2
 from . import export, incremental, parallel
 from .diagnostics import Diagnostics
 from .environment import create_environment
+from .linkscan import compact
 from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, plan_pages
 from .reading import UnreadableFile, read_content_file
 from .resolve import Site
@@ -33,56 +34,74 @@ ASSETS = ("assets/style.css", "assets/favicon.svg")
 def render_site(
     site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None, *,
     scans: dict[str, PageScan] | None = None, workers: int | None = None, memo: dict[str, Any] | None = None,
-    output: Staging | None = None, made_elsewhere: Mapping[str, Rendered] | None = None,
-    rows: Mapping[str, bytes] | None = None,
 ) -> Mapping[str, bytes]:
-    """Render every page, the sitemap, the data files and the assets; template errors become diagnostics.
+    """Every page, the sitemap, the data files and the assets, in memory (the preview, the tests);
+    template errors become diagnostics.
 
     Pages render in parallel when there are many (see generator/parallel.py), with the same bytes
     as in one process. When `scans` is given, each page's links and ids are read as it is made,
     for the link check. The preview passes its own `env` (with auto_reload) to reuse compiled
     templates between builds, and its `memo`, where each service notice's page is kept with what
     it was made from (see incremental.py).
-
-    With an `output` (the staging folder), each job writes its own files there as it makes them, in
-    whichever worker it runs, and hands back only their names, its problems and its links: a big
-    site never sits in memory whole, nor passes from process to process; `scans` then gets every
-    HTML and XML file's links, for the link check.
-
-    `made_elsewhere` has the pages made (and written to `output`) already, with their notices' `rows` of
-    processing.csv: those of the service notices of a big build (per_notice.py), whose `site` then
-    has their outlines.
     """
     env = env or create_environment(templates)
     assets = read_assets(templates, diagnostics)
     pages = plan_pages(site)
     renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=scans is not None,
-                            watch=memo is not None, rows=rows)
-    done = (incremental.reusable_pages(site, templates, pages, memo, env) if memo is not None
-            else dict(made_elsewhere or {}))
+                            watch=memo is not None)
+    done = incremental.reusable_pages(site, templates, pages, memo, env) if memo is not None else {}
     renderer.compile()  # once, before any worker starts, so that none compiles them again
+    jobs = _jobs(renderer, pages, done)
+    deferred = incremental.deferrable(memo) if memo is not None else {}
+    later = {name: partial(_made_when_asked, jobs.pop(name), name) for name in deferred}
+    order = sorted(jobs, key=_job_order)
+    done.update(zip(order, parallel.each([jobs[name] for name in order], workers=workers), strict=True))
+    if memo is not None:
+        incremental.remember_pages(memo, pages, done)
+        incremental.remember_ids(memo, {name: done[name].scans.get(name, ([], set()))[1]
+                                        for name in incremental.MADE_WHEN_ASKED if name in done})
+    made = _gathered(pages, done, later, deferred)
+    diagnostics.items += made.problems
+    if scans is not None:
+        scans.update(made.scans)
+    files = _in_site_order(site, pages, made, assets)
+    return incremental.LazyFiles(files, later) if memo is not None else files
+
+
+def render_listings(
+    site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment, *,
+    scans: dict[str, PageScan], output: Staging, made: Mapping[str, Rendered], rows: Mapping[str, bytes],
+) -> None:
+    """The build's part after every notice's own: the pages that list every notice, the main notice's
+    page, the sitemap, the feed, the data files and the assets, each written to `output` in whichever
+    worker makes it; `made` has the notices' pages (written already), `rows` their processing.csv rows.
+    Template errors become diagnostics; each file's links go into `scans`, for the link check."""
+    assets = read_assets(templates, diagnostics)
+    pages = plan_pages(site)
+    renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=True, rows=rows)
+    jobs = _jobs(renderer, pages, made)
+    order = sorted(jobs, key=_job_order)
+    writing = [partial(_write_job, jobs[name], output) for name in order]
+    # Few jobs, but each as big as the site: worth spreading over the cores from two.
+    written = parallel.each(writing, threshold=2)
+    _stream(site, pages, order, written, diagnostics, assets, output, scans, dict(made))
+
+
+def _jobs(
+    renderer: PageRenderer, pages: list[Page], done: Mapping[str, Rendered]
+) -> dict[str, Callable[[], Rendered]]:
+    """Each file still to make (the pages not in `done`, the sitemap, the feed, the register)."""
     jobs: dict[str, Callable[[], Rendered]] = {page.path: partial(renderer.page, page) for page in pages
                                                if page.path not in done}
     jobs["sitemap.xml"] = renderer.sitemap
     jobs[export.FEED_FILE] = renderer.feed
     jobs[export.REGISTER_FILE] = renderer.register
-    deferred = incremental.deferrable(memo) if memo is not None else {}
-    later = {name: partial(_made_when_asked, jobs.pop(name), name) for name in deferred}
-    # The cross-notice pages grow with the site: handed out first, so no worker is left with them at the end.
-    order = sorted(jobs, key=_job_order)
-    if output is not None:
-        assert memo is None, "the preview keeps its pages in memory"
-        writing = [partial(_write_out, jobs[name], output, scans is not None) for name in order]
-        # With the notices' pages made elsewhere, what is left are the pages that list every notice:
-        # few, but each as big as the site; worth spreading over the cores from two.
-        written = parallel.each(writing, workers=workers, threshold=2 if made_elsewhere else None)
-        return _stream(site, pages, order, written, diagnostics, assets, output, scans, done)
-    results = parallel.each([jobs[name] for name in order], workers=workers)
-    done.update(zip(order, results, strict=True))
-    if memo is not None:
-        incremental.remember_pages(memo, pages, done)
-        incremental.remember_ids(memo, {name: done[name].scans.get(name, ([], set()))[1]
-                                        for name in incremental.MADE_WHEN_ASKED if name in done})
+    return jobs
+
+
+def _gathered(pages: list[Page], done: dict[str, Rendered], later: Mapping[str, Any],
+              deferred: dict[str, set[str]]) -> Rendered:
+    """Every job's files, problems, scans and hashes in one, in the site's order."""
     made = Rendered()
     for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
         if name in later:
@@ -93,11 +112,7 @@ def render_site(
         made.problems += done[name].problems
         made.scans.update(done[name].scans)
         made.hashes.update(done[name].hashes)
-    diagnostics.items += made.problems
-    if scans is not None:
-        scans.update(made.scans)
-    files = _in_site_order(site, pages, made, assets)
-    return incremental.LazyFiles(files, later) if memo is not None else files
+    return made
 
 
 def _made_when_asked(job: Callable[[], Rendered], name: str) -> bytes:
@@ -109,51 +124,50 @@ def _made_when_asked(job: Callable[[], Rendered], name: str) -> bytes:
     return f"This page could not be made:\n{problems}\n".encode()
 
 
-def _write_out(job: Callable[[], Rendered], output: Staging, scan: bool) -> Rendered:
-    """Run `job`, write its files to `output` in this (worker) process, and keep only what the
-    parent needs: the names, the problems, each HTML or XML file's links (when `scan`), the hashes."""
+def _write_job(job: Callable[[], Rendered], output: Staging) -> Rendered:
+    return write_out(job(), output)
+
+
+def write_out(made: Rendered, output: Staging) -> Rendered:
+    """Write what a job made to `output` in this (worker) process, and keep only what the parent needs:
+    the names, the problems, each HTML or XML file's links (compact), the hashes."""
     from .linkscan import scan_file
 
-    made = job()
     for path, body in made.files.items():
         output.write(path, body)
-        if scan and path not in made.scans:
+        if path not in made.scans:
             found = scan_file(path, body)
             if found is not None:
                 made.scans[path] = found
     for path, parts in made.parts.items():  # not HTML or XML: no links to read
         output.write_parts(path, parts)
     made.written, made.files, made.parts = [*made.files, *made.parts], {}, {}
+    made.scans = {name: compact(scan) for name, scan in made.scans.items()}
     return made
 
 
 def _stream(
     site: Site, pages: list[Page], order: list[str], results: Iterator[Rendered], diagnostics: Diagnostics,
-    assets: dict[str, bytes], output: Staging, scans: dict[str, PageScan] | None, done: dict[str, Rendered],
-) -> dict[str, bytes]:
+    assets: dict[str, bytes], output: Staging, scans: dict[str, PageScan], done: dict[str, Rendered],
+) -> None:
     """Record each job's files as it comes; keep only problems, link scans and content hashes.
-    `done` has the pages made before, already compact."""
-    from .linkscan import compact
-
+    `done` has the pages made before."""
     kept: dict[str, Rendered] = dict(done)
     for made in done.values():
         output.record(made.written)
     for name, made in zip(order, results, strict=True):
         output.record(made.written)
-        made.scans = {path: compact(scan) for path, scan in made.scans.items()}
         kept[name] = Rendered(problems=made.problems, scans=made.scans, hashes=made.hashes)
     hashes: dict[str, str] = {}
     for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
         if name in kept:  # in the order of the in-memory build, so the problems are too
             diagnostics.items += kept[name].problems
-            if scans is not None:
-                scans.update(kept[name].scans)
+            scans.update(kept[name].scans)
             hashes.update(kept[name].hashes)
     for path, body in export.index_files(site, hashes).items():
         output.add(path, body)
     for asset, body in assets.items():
         output.add(asset, body)
-    return {}
 
 
 def reserved_slugs() -> list[str]:
