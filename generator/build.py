@@ -1,7 +1,11 @@
-"""The pipeline, start to finish: load and validate, resolve, check, render, write.
+"""The build: each notice through every stage, then the site-wide work; and where it goes.
 
-`notices build`, `notices check` and the preview server all call `run_pipeline`, so the
-three can never disagree about what the content means.
+`build_site` maps `one_notice.take_through` over the notice files (in forked workers when there are
+many, in a plain loop otherwise: the same function either way), then checks the notices together,
+makes the pages that list every notice from each one's summary (summary.py) and checks the links.
+`notices build` keeps what it made (`build`), `notices check` writes none of it (`check`). The
+preview still builds in memory stage by stage, with what did not change kept (`run_pipeline`,
+`BuildMemo`).
 """
 
 from __future__ import annotations
@@ -224,19 +228,18 @@ def build_site(root: Path, staging: Staging, *, base_url: str | None, out: Path)
     paths = notice_paths(root / "content" / "notices", diagnostics)
     fit = content.site is not None and not diagnostics.errors  # else each notice is only read, for its errors
     main_path = find_main(paths) if fit else None
-    rows = processing.RowSpool()
+    rows = processing.RowSpool()  # Python's collector is left as it is: changing it saved nothing here
     try:
-        with _fewer_collections():
+        shared, main_read = _start(root, content, main_path, staging, base_url, rows)
+        done = _take_all(shared, paths, main_path)
+        unspotted = _unspotted_main(done) if fit and shared.sound is None and main_path is None else None
+        if unspotted is not None:  # `kind: main` written so that find_main missed it: read them again
+            main_path = unspotted
             shared, main_read = _start(root, content, main_path, staging, base_url, rows)
             done = _take_all(shared, paths, main_path)
-            unspotted = _unspotted_main(done) if fit and shared.sound is None and main_path is None else None
-            if unspotted is not None:  # `kind: main` written so that find_main missed it: read them again
-                main_path = unspotted
-                shared, main_read = _start(root, content, main_path, staging, base_url, rows)
-                done = _take_all(shared, paths, main_path)
-            reads = [main_read if path == main_path else (done[path].read, done[path].read_problems)
-                     for path in paths]
-            return _finish(shared, paths, reads, done, content, diagnostics, out)
+        reads = [main_read if path == main_path else (done[path].read, done[path].read_problems)
+                 for path in paths]
+        return _finish(shared, paths, reads, done, content, diagnostics, out)
     finally:
         rows.close()
 
