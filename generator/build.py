@@ -25,6 +25,9 @@ from . import parallel, processing, schema
 from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice, check_site
 from .diagnostics import Diagnostic, Diagnostics
 from .environment import create_environment
+from .export import INDEX_FILE
+from .linkreport import report_broken_links
+from .links import LinkReport, check_links
 from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .one_notice import NoticeDone, Shared, Sound, find_main, take_through
@@ -41,13 +44,13 @@ from .validate import (
     validate_content,
     validate_shared,
 )
+from .write import Staging
 
 if TYPE_CHECKING:
     import jinja2
 
     from .links import LinkReport
     from .linkscan import PageScan
-    from .write import Staging
 
 
 @dataclass
@@ -143,7 +146,6 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
     never held in memory whole); the link check runs on what the pages link to, and only then is
     the staging folder swapped in, or removed when anything is wrong.
     """
-    from .write import Staging
 
     started = time.perf_counter()
     staging = Staging(out)
@@ -164,8 +166,6 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
 def check(root: Path) -> BuildResult:
     """Everything `notices check` reports: the build, with a staging area that writes nothing but
     notices.json (for `--previous`), in a temporary folder removed at the end."""
-    from .export import INDEX_FILE
-    from .write import Staging
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="notices-check-") as folder:
@@ -205,8 +205,6 @@ def check_site_links(
     scans: dict[str, PageScan], memo: dict[str, Any] | None = None,
 ) -> None:
     """Every internal link and #fragment must resolve, checked after render and before write."""
-    from .linkreport import report_broken_links
-    from .links import check_links
 
     assert result.site is not None
     base_url = result.site.config.base_url

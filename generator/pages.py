@@ -17,6 +17,7 @@ import jinja2
 
 from . import export, history, incremental, processing
 from .diagnostics import Diagnostic, Diagnostics
+from .linkscan import scan_page
 from .reading import UnreadableFile
 from .resolve import Notice, Site
 from .summary import NotInSummary
@@ -111,8 +112,6 @@ class PageRenderer:
         if html is not None:
             made.files[page.path] = html.encode("utf-8")
             if self.scan:
-                from .linkscan import scan_page
-
                 made.scans[page.path] = scan_page(page.path, html)
         notice = page.values.get("notice")
         if notice is not None:

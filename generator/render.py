@@ -19,7 +19,7 @@ import jinja2
 from . import export, incremental, parallel
 from .diagnostics import Diagnostics
 from .environment import create_environment
-from .linkscan import compact
+from .linkscan import compact, scan_file
 from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, plan_pages
 from .reading import UnreadableFile, read_content_file
 from .resolve import Site
@@ -131,8 +131,6 @@ def _write_job(job: Callable[[], Rendered], output: Staging) -> Rendered:
 def write_out(made: Rendered, output: Staging) -> Rendered:
     """Write what a job made to `output` in this (worker) process, and keep only what the parent needs:
     the names, the problems, each HTML or XML file's links (compact), the hashes."""
-    from .linkscan import scan_file
-
     for path, body in made.files.items():
         output.write(path, body)
         if path not in made.scans:
