@@ -3,26 +3,23 @@
 `build_site` maps `one_notice.take_through` over the notice files (in forked workers when there are
 many, in a plain loop otherwise: the same function either way), then checks the notices together,
 makes the pages that list every notice from each one's summary (summary.py) and checks the links.
-`notices build` keeps what it made (`build`), `notices check` writes none of it (`check`). The
-preview still builds in memory stage by stage, with what did not change kept (`run_pipeline`,
-`BuildMemo`).
+`notices build` keeps what it made (`build`), `notices check` writes none of it (`check`), and the
+preview keeps it in memory with a cache in front (`build_in_memory`, preview_cache.py).
 """
 
 from __future__ import annotations
 
 import datetime
-import gc
 import tempfile
 import time
 from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import parallel, processing, schema
-from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice, check_site
+from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
 from .diagnostics import Diagnostic, Diagnostics
 from .environment import create_environment
 from .export import INDEX_FILE
@@ -32,40 +29,18 @@ from .load import SourceFile
 from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .one_notice import NoticeDone, Shared, Sound, find_main, take_through
 from .pages import PageRenderer, plan_pages
+from .preview_cache import MADE_WHEN_ASKED, LazyFiles, PreviewCache
 from .project import templates_folder
-from .render import render_listings, render_site
-from .resolve import Registers, Site, in_site_order, resolve_notice, resolve_references, site_of
+from .render import render_listings
+from .resolve import Registers, Site, in_site_order, resolve_notice, site_of
 from .summary import notice_from
-from .validate import (
-    SharedContent,
-    ValidationCache,
-    ValidContent,
-    valid_content,
-    validate_content,
-    validate_shared,
-)
-from .write import Staging
+from .validate import SharedContent, valid_content, validate_shared
+from .write import InMemory, Output, Staging
 
 if TYPE_CHECKING:
     import jinja2
 
-    from .links import LinkReport
     from .linkscan import PageScan
-
-
-@dataclass
-class BuildMemo:
-    """What the preview keeps from one build for the next, so that a save rebuilds what it changed.
-
-    Each stage keeps its own part, with what it was made from; whatever a save changes is made
-    again, so the result is the same as a full build's (tests/test_incremental.py).
-    """
-
-    validation: ValidationCache = field(default_factory=ValidationCache)
-    site: Site | None = None
-    compliance: dict[str, Any] = field(default_factory=dict)
-    pages: dict[str, Any] = field(default_factory=dict)
-    links: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,56 +62,17 @@ class BuildResult:
         return sum(1 for name in self.files if name.endswith(".html"))
 
 
-def run_pipeline(
-    root: Path, *, render: bool = True, base_url: str | None = None, out: Path | None = None,
-    templates_env: jinja2.Environment | None = None, memo: BuildMemo | None = None,
+def build_in_memory(
+    root: Path, *, base_url: str | None = None, templates_env: jinja2.Environment | None = None,
+    cache: PreviewCache | None = None,
 ) -> BuildResult:
-    """The site in memory, stage by stage (the preview, `notices init`); stops before rendering when
-    the content has errors.
-
-    `templates_env` and `memo` let the preview keep compiled templates, and what did not change,
-    from one build to the next.
-    """
+    """The build, kept in memory (the preview, `notices init`, the tests). The preview passes its
+    compiled templates and its cache, and gets the biggest listing files made when first read."""
     started = time.perf_counter()
-    diagnostics = Diagnostics(root)
-    result = BuildResult(diagnostics)
-    with _fewer_collections():
-        content = validate_content(root, diagnostics, memo.validation if memo else None)
-        if content is not None:
-            if base_url is not None:
-                content.site = content.site.model_copy(update={"base_url": base_url})
-            result.site = resolve_references(content, memo.site if memo else None)
-            result.compliance = check_site(result.site, content, diagnostics,
-                                           memo=memo.compliance if memo else None)
-            if render:
-                _render_in_memory(result, root, content, out, templates_env, memo)
-            if memo is not None:
-                memo.site = result.site
+    result = build_site(root, InMemory(), base_url=base_url, out=root / "site", cache=cache,
+                        env=templates_env)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _render_in_memory(result: BuildResult, root: Path, content: ValidContent, out: Path | None,
-                      templates_env: jinja2.Environment | None, memo: BuildMemo | None) -> None:
-    assert result.site is not None
-    scans: dict[str, PageScan] = {}
-    result.files = render_site(result.site, templates_folder(root), result.diagnostics, templates_env,
-                               scans=scans, memo=memo.pages if memo else None)
-    if not result.diagnostics.errors:  # with a page missing, every link to it would be noise
-        check_site_links(result, result.files, root, content.sources, out or root / "site", scans,
-                         memo.links if memo else None)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A build makes millions of small objects and frees few; Python's cycle collector, run after
-    every 700 by default, would take a sixth of the time, so it runs less often until the end."""
-    previous = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
 
 
 def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = False) -> BuildResult:
@@ -214,81 +150,111 @@ def check_site_links(
                         templates=templates_folder(root))
 
 
-
-def build_site(root: Path, staging: Staging, *, base_url: str | None, out: Path) -> BuildResult:
+def build_site(
+    root: Path, output: Output, *, base_url: str | None, out: Path, cache: PreviewCache | None = None,
+    env: jinja2.Environment | None = None,
+) -> BuildResult:
     """The build: each notice through `take_through` (in workers when there are many), then the
     site-wide work: the checks across notices, the pages that list every notice, the link check.
-    Everything made goes to `staging`; whether it is kept is the caller's choice."""
+    Everything made goes to `output`; whether it is kept is the caller's choice."""
     diagnostics = Diagnostics(root)
-    content = validate_shared(root, diagnostics)
+    content = cache.validate_shared(root, diagnostics) if cache else validate_shared(root, diagnostics)
     if content is None:
         return BuildResult(diagnostics)
     paths = notice_paths(root / "content" / "notices", diagnostics)
     fit = content.site is not None and not diagnostics.errors  # else each notice is only read, for its errors
+    run = _Run(root, content, output, base_url, out, cache, env, None if isinstance(output, Staging) else 1)
     main_path = find_main(paths) if fit else None
-    rows = processing.RowSpool()  # Python's collector is left as it is: changing it saved nothing here
-    try:
-        shared, main_read = _start(root, content, main_path, staging, base_url, rows)
-        done = _take_all(shared, paths, main_path)
+    rows: processing.Rows = processing.RowSpool() if cache is None else processing.RowsInMemory()
+    try:  # Python's collector is left as it is: changing it saved nothing here
+        shared, main_read, done = _take_all(run, paths, main_path, rows)
         unspotted = _unspotted_main(done) if fit and shared.sound is None and main_path is None else None
         if unspotted is not None:  # `kind: main` written so that find_main missed it: read them again
             main_path = unspotted
-            shared, main_read = _start(root, content, main_path, staging, base_url, rows)
-            done = _take_all(shared, paths, main_path)
+            shared, main_read, done = _take_all(run, paths, main_path, rows)
         reads = [main_read if path == main_path else (done[path].read, done[path].read_problems)
                  for path in paths]
-        return _finish(shared, paths, reads, done, content, diagnostics, out)
+        return _finish(run, shared, paths, reads, done, diagnostics)
     finally:
         rows.close()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one build was asked to do."""
+
+    root: Path
+    content: SharedContent
+    output: Output
+    base_url: str | None
+    out: Path
+    cache: PreviewCache | None
+    env: jinja2.Environment | None
+    workers: int | None
+    """1 for an output in memory: a forked worker's files would stay in the worker."""
 
 
 ReadNotice = tuple[NoticeRead, list[Diagnostic]]
 
 
-def _start(root: Path, content: SharedContent, main_path: Path | None, staging: Staging, base_url: str | None,
-           rows: processing.RowSpool) -> tuple[Shared, ReadNotice | None]:
+def _start(run: _Run, main_path: Path | None, rows: processing.Rows) -> tuple[Shared, ReadNotice | None]:
     """What every notice's step is given: with the main notice (when it is sound), the site with it
     alone and the compiled templates, made before any worker starts."""
-    shared = Shared(content.context, root)
+    shared = Shared(run.content.context, run.root)
+    if run.cache is not None:
+        run.cache.begin(run.root, main_path, run.base_url, run.env)
     if main_path is None:
         return shared, None
-    main_read = read_notice_file(main_path, content.context, diagnostics_root=root)
+    main_read = read_notice_file(main_path, run.content.context, diagnostics_root=run.root)
     main, source = main_read[0].notice, main_read[0].source
     if not isinstance(main, schema.MainNotice) or source is None:
         return shared, main_read
-    valid = valid_content(content, [main])
-    if base_url is not None:
-        valid.site = valid.site.model_copy(update={"base_url": base_url})
+    valid = valid_content(run.content, [main])
+    if run.base_url is not None:
+        valid.site = valid.site.model_copy(update={"base_url": run.base_url})
     registers = Registers.of(valid)
     resolved = resolve_notice(main, registers)
     site = site_of(valid, registers, [resolved])
-    templates = templates_folder(root)
-    env = create_environment(templates)
-    PageRenderer(site, env, templates, root, plan_pages(site)).compile(
+    templates = templates_folder(run.root)
+    env = run.env or create_environment(templates)
+    PageRenderer(site, env, templates, run.root, plan_pages(site)).compile(
         also=("service-notice.html",))  # once, before the workers fork, so that none compiles them again
-    shared.sound = Sound(site, resolved, source, registers, env, templates, datetime.date.today(), staging,
+    shared.sound = Sound(site, resolved, source, registers, env, templates, datetime.date.today(), run.output,
                          rows, processing.register_names(site))
     return shared, main_read
 
 
-def _take_all(shared: Shared, paths: list[Path], main_path: Path | None) -> dict[Path, NoticeDone]:
-    """Every notice but the main one through `take_through`, in workers when there are many."""
+def _take_all(run: _Run, paths: list[Path], main_path: Path | None,
+              rows: processing.Rows) -> tuple[Shared, ReadNotice | None, dict[Path, NoticeDone]]:
+    """Every notice but the main one through `take_through`, in workers when there are many, or
+    through the preview's cache."""
+    shared, main_read = _start(run, main_path, rows)
     others = [path for path in paths if path != main_path]
+    receive = partial(_received, shared)
+    if run.cache is not None:
+        run.cache.forget_the_rest(others)
+        assert isinstance(run.output, InMemory)
+        return shared, main_read, {path: run.cache.take_through(path, shared, receive, run.output.files)
+                                   for path in others}
     jobs = [partial(take_through, path, shared) for path in others]
-    done: dict[Path, NoticeDone] = {}
-    for path, notice in zip(others, parallel.each(jobs), strict=True):
-        if notice.outline is not None and shared.sound is not None:  # 10,000 of these are kept
-            notice.notice = notice_from(notice.outline, shared.sound.registers)
-            notice.outline = None
-            if notice.rows is not None:
-                shared.sound.rows.note(notice.notice.slug, notice.rows)
-        if notice.result is not None and notice.outcomes is not None:  # in the order each worker sent them
-            sent = notice.result
-            outcomes = shared.outcomes.receive(notice.outcomes)
-            notice.result = NoticeResult(sent.slug, sent.title, sent.path, outcomes)
-            notice.outcomes = None
-        done[path] = notice
-    return done
+    done = dict(zip(others, map(receive, parallel.each(jobs, workers=run.workers)), strict=True))
+    return shared, main_read, done
+
+
+def _received(shared: Shared, notice: NoticeDone) -> NoticeDone:
+    """What came back of a notice, made whole: its summary as a `Notice` with this process's register
+    entries (10,000 of these are kept), its rows noted, its outcomes in the order its worker sent them."""
+    if notice.outline is not None and shared.sound is not None:
+        notice.notice = notice_from(notice.outline, shared.sound.registers)
+        notice.outline = None
+        if notice.rows is not None:
+            shared.sound.rows.note(notice.notice.slug, notice.rows)
+    if notice.result is not None and notice.outcomes is not None:
+        sent = notice.result
+        outcomes = shared.outcomes.receive(notice.outcomes)
+        notice.result = NoticeResult(sent.slug, sent.title, sent.path, outcomes)
+        notice.outcomes = None
+    return notice
 
 
 def _unspotted_main(done: dict[Path, NoticeDone]) -> Path | None:
@@ -296,22 +262,22 @@ def _unspotted_main(done: dict[Path, NoticeDone]) -> Path | None:
                  if notice.read.passed and notice.read.model is schema.MainNotice), None)
 
 
-def _finish(shared: Shared, paths: list[Path], reads: list[ReadNotice | None], done: dict[Path, NoticeDone],
-            content: SharedContent, diagnostics: Diagnostics, out: Path) -> BuildResult:
+def _finish(run: _Run, shared: Shared, paths: list[Path], reads: list[ReadNotice | None],
+            done: dict[Path, NoticeDone], diagnostics: Diagnostics) -> BuildResult:
     """The checks across notices, then (with no errors) the site-wide work."""
     for read in reads:  # each file's problems in the order of the files
         assert read is not None
         diagnostics.items += read[1]
-    sources = dict(content.sources)
-    check_together(shared.root / "content" / "notices", paths, [read[0] for read in reads if read], sources,
+    sources = dict(run.content.sources)
+    check_together(run.root / "content" / "notices", paths, [read[0] for read in reads if read], sources,
                    diagnostics)
     if diagnostics.errors or shared.sound is None:
         return BuildResult(diagnostics)
-    return _site_wide(shared.sound, list(done.values()), sources, diagnostics, out)
+    return _site_wide(run, shared.sound, list(done.values()), sources, diagnostics)
 
 
-def _site_wide(sound: Sound, done: list[NoticeDone], sources: dict[str, SourceFile], diagnostics: Diagnostics,
-               out: Path) -> BuildResult:
+def _site_wide(run: _Run, sound: Sound, done: list[NoticeDone], sources: dict[str, SourceFile],
+               diagnostics: Diagnostics) -> BuildResult:
     """The compliance report, the pages that list every notice (from each notice's summary), and the
     link check."""
     site = replace(sound.site, notices=in_site_order(
@@ -319,10 +285,17 @@ def _site_wide(sound: Sound, done: list[NoticeDone], sources: dict[str, SourceFi
     result = BuildResult(diagnostics, site=site, compliance=_compliance(sound, site, done, diagnostics))
     made = {f"{notice.read.slug}/index.html": notice.rendered for notice in done if notice.rendered}
     scans: dict[str, PageScan] = {}
-    render_listings(site, sound.templates, diagnostics, sound.env, scans=scans, output=sound.staging,
-                    made=made, rows=sound.rows)
+    defer = run.cache.deferrable() if run.cache is not None else None
+    later = render_listings(site, sound.templates, diagnostics, sound.env, scans=scans, output=run.output,
+                            made=made, rows=sound.rows, workers=run.workers, defer=defer)
+    if run.cache is not None:
+        run.cache.ids.update({name: scans.get(name, ([], set()))[1] for name in MADE_WHEN_ASKED
+                              if name not in (defer or {})})
     if not diagnostics.errors:  # with a page missing, every link to it would be noise
-        check_site_links(result, frozenset(sound.staging.names), diagnostics.root, sources, out, scans)
+        check_site_links(result, frozenset(run.output.names), run.root, sources, run.out, scans,
+                         run.cache.links if run.cache is not None else None)
+    if isinstance(run.output, InMemory):
+        result.files = LazyFiles(run.output.files, later)
     return result
 
 

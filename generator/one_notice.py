@@ -31,7 +31,7 @@ from .render import write_out
 from .resolve import Notice, Registers, Site, resolve_notice
 from .schema import ServiceNotice
 from .summary import NoticeOutline, NumberedOutcomes, SentOutcomes, outline_of
-from .write import Staging
+from .write import Output
 
 HEAD = 4096
 """How much of each file `find_main` reads first: `kind:` is near the top of every notice we know of."""
@@ -50,8 +50,8 @@ class Sound:
     env: jinja2.Environment
     templates: Path
     today: datetime.date
-    staging: Staging
-    rows: processing.RowSpool
+    staging: Output
+    rows: processing.Rows
     register_names: processing.RegisterNames
 
 

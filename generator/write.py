@@ -18,6 +18,7 @@ from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
 from .site_folder import MANIFEST as MANIFEST
 from .site_folder import (
@@ -46,6 +47,38 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         staging.abort()
         raise
     staging.commit()
+
+
+class Output(Protocol):
+    """Where a build puts what it makes: a staging folder (`Staging`), or the preview's memory."""
+
+    names: list[str]
+
+    def add(self, name: str, body: bytes) -> None: ...
+    def write(self, name: str, body: bytes) -> None: ...
+    def write_parts(self, name: str, parts: Iterable[bytes]) -> None: ...
+    def record(self, names: list[str]) -> None: ...
+
+
+class InMemory:
+    """An `Output` that keeps every file in memory (the preview, the tests): never forked into."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.names: list[str] = []
+
+    def add(self, name: str, body: bytes) -> None:
+        self.files[name] = body
+        self.names.append(name)
+
+    def write(self, name: str, body: bytes) -> None:
+        self.files[name] = body
+
+    def write_parts(self, name: str, parts: Iterable[bytes]) -> None:
+        self.files[name] = b"".join(parts)
+
+    def record(self, names: list[str]) -> None:
+        self.names += names
 
 
 class Staging:
