@@ -48,8 +48,9 @@ def render_listings(
                                              for name in defer or {}}
     order = sorted(jobs, key=_job_order)
     writing = [partial(_write_job, jobs[name], output) for name in order]
-    # Few jobs, but each as big as the site: worth spreading over the cores from two.
-    written = parallel.each(writing, workers=workers, threshold=2)
+    # Few jobs, but each as big as the site: on a big site, worth spreading over the cores from two.
+    big = len(site.notices) >= parallel.THRESHOLD
+    written = parallel.each(writing, workers=workers if big else 1, threshold=2)
     kept = _kept(order, written, output, dict(made))
     for name, ids in (defer or {}).items():
         output.record([name])
