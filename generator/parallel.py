@@ -23,7 +23,7 @@ T = TypeVar("T")
 THRESHOLD = 200
 """Fewer jobs than this run in this process: starting workers would cost more than it saves."""
 LOAD_THRESHOLD = 400
-"""Loading a file is quicker than rendering a page: below this many, workers would not pay."""
+"""For quick jobs (removing the files of an old site): below this many, workers would not pay."""
 CHUNKS_PER_WORKER = 32
 """Jobs are handed out in this many chunks per worker, so one slow chunk does not hold up the rest."""
 MAX_CHUNK = 50

@@ -65,7 +65,7 @@ def processing_csv(site: Site) -> bytes:
 
 def processing_csv_parts(site: Site, rows: Rows | None = None) -> Iterator[bytes]:
     """The file in parts (the header, then each service notice's rows), so it need never be whole in
-    memory. `rows` has each notice's rows, by slug, when they were made beside its page (per_notice.py)."""
+    memory. `rows` has each notice's rows, by slug, made beside its page (one_notice.py)."""
     yield csv_line(COLUMNS).encode("utf-8")
     register = register_names(site)
     for notice in site.service_notices:
