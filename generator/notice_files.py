@@ -25,6 +25,7 @@ from .checked_files import (
 from .diagnostics import Diagnostic, Diagnostics
 from .load import SourceFile
 from .prose import NoticeLink, check_markdown, check_notice_links
+from .render import reserved_slugs
 
 _KIND_OF = {model: kind for kind, model in schema.NOTICE_MODELS.items()}
 
@@ -82,6 +83,13 @@ def check_together(
     all_known = len(loaded) == len(paths) and all(read.model for read in loaded)
     mains = [read.source for read in loaded if read.model is schema.MainNotice and read.source is not None]
     _check_one_main(folder, mains, all_known, diagnostics)
+    return _links_checked(loaded, slugs, sources, diagnostics)
+
+
+def _links_checked(loaded: list[NoticeRead], slugs: set[str] | None, sources: dict[str, SourceFile],
+                   diagnostics: Diagnostics) -> list[schema.NoticeBase]:
+    """Each notice's `notice:` links checked against every slug; the notices that passed, whose
+    sources are added to `sources`."""
     notices: list[schema.NoticeBase] = []
     for read in loaded:
         assert read.source is not None
@@ -175,8 +183,6 @@ def _shown(value: Any) -> str:
 def _check_slugs(loaded: list[NoticeRead], diagnostics: Diagnostics) -> set[str]:
     """Each notice's page needs its own address: two notices with one slug is an error at the second,
     and so is a slug that is the folder of a page every site has (lawful-bases/, sharing/, ...)."""
-    from .render import reserved_slugs  # here: render.py imports resolve.py, which imports validate.py
-
     reserved = reserved_slugs()
     first: dict[str, SourceFile] = {}
     for read in loaded:

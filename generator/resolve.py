@@ -23,10 +23,10 @@ from .schema import (
     ServiceNotice,
     SiteFile,
 )
-from .validate import ValidContent
 
 if TYPE_CHECKING:
     from .summary import NoticeSummary
+    from .validate import ValidContent
 
 T = TypeVar("T")
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Protocol
 
+from . import parallel
 from .site_folder import MANIFEST as MANIFEST
 from .site_folder import (
     STAGING_MARKER,
@@ -297,8 +298,6 @@ def _swap(staging: Path, out: Path) -> None:
 def _remove(folder: Path) -> None:
     """Remove the old site, swapped out. A big one on both cores: at 10,000 notices its 30,000 files
     and folders take 1.4-1.6 s to remove on one, 1.1-1.2 s on two."""
-    from . import parallel
-
     names = os.listdir(folder)
     if parallel.would_fork(len(names), threshold=parallel.LOAD_THRESHOLD):
         shares = parallel.worker_count() * 4  # a few each, so one slow share does not hold up the end
