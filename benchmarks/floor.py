@@ -73,7 +73,6 @@ def _steps(root: Path, disk: Path) -> dict[str, Callable[[], None]]:
     from generator.diagnostics import Diagnostics
     from generator.environment import create_environment
     from generator.notice_files import notice_paths, read_notice_file
-    from generator.outline import EveryPage
     from generator.pages import notice_page
     from generator.resolve import Registers, resolve_notice, site_of
     from generator.validate import valid_content, validate_shared
@@ -92,7 +91,7 @@ def _steps(root: Path, disk: Path) -> dict[str, Callable[[], None]]:
     texts = [read.source.path.read_text("utf-8") for read, notice in zip(reads, resolved, strict=True)
              if read.source is not None and not notice.is_main]
     template = create_environment(root / "templates").get_template("service-notice.html")
-    pages = [template.render(site=site, page=notice_page(notice), root="../", pages=EveryPage(),
+    pages = [template.render(site=site, page=notice_page(notice), root="../", pages=(),
                              notice=notice).encode("utf-8") for notice in services]
     data = [export.export_notice(site, notice)[0] for notice in services]
     page_size = max(len(page) for page in pages)
@@ -105,7 +104,7 @@ def _steps(root: Path, disk: Path) -> dict[str, Callable[[], None]]:
 
     def render_pages() -> None:
         for notice in services:
-            template.render(site=site, page=notice_page(notice), root="../", pages=EveryPage(),
+            template.render(site=site, page=notice_page(notice), root="../", pages=(),
                             notice=notice).encode("utf-8")
 
     def dump_json() -> None:
@@ -133,7 +132,7 @@ def _steps(root: Path, disk: Path) -> dict[str, Callable[[], None]]:
 def _start() -> float:
     """Wall seconds of a fresh interpreter that imports the modules a big build runs."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import generator.cli, generator.build, generator.per_notice"],
+    subprocess.run([sys.executable, "-c", "import generator.cli, generator.build"],
                    check=True, cwd=PROJECT)
     return time.perf_counter() - started
 

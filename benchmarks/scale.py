@@ -236,15 +236,15 @@ def baseline_build(root: Path, out: Path) -> float:
 
 
 def profile(root: Path) -> None:
-    """cProfile of run_pipeline in one process (workers would hide their time), sorted two ways."""
+    """cProfile of build_in_memory in one process (workers would hide their time), sorted two ways."""
     import cProfile
     import pstats
 
-    from generator.build import run_pipeline
+    from generator.build import build_in_memory
 
     os.environ["NOTICES_WORKERS"] = "1"
     profiler = cProfile.Profile()
-    profiler.runcall(run_pipeline, root)
+    profiler.runcall(build_in_memory, root)
     stats = pstats.Stats(profiler)
     stats.sort_stats("cumulative").print_stats(30)
     stats.sort_stats("tottime").print_stats(20)

@@ -1,49 +1,46 @@
-"""The pipeline, start to finish: load and validate, resolve, check, render, write.
+"""The build: each notice through every stage, then the site-wide work; and where it goes.
 
-`notices build`, `notices check` and the preview server all call `run_pipeline`, so the
-three can never disagree about what the content means.
+`build_site` maps `one_notice.take_through` over the notice files (in forked workers when there are
+many, in a plain loop otherwise: the same function either way), then checks the notices together,
+makes the pages that list every notice from each one's summary (summary.py) and checks the links.
+`notices build` keeps what it made (`build`), `notices check` writes none of it (`check`), and the
+preview keeps it in memory with a cache in front (`build_in_memory`, preview_cache.py).
 """
 
 from __future__ import annotations
 
-import gc
-import os
+import datetime
 import tempfile
 import time
 from collections.abc import Collection, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostics
+from . import parallel, processing, schema
+from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from .diagnostics import Diagnostic, Diagnostics
+from .environment import create_environment
+from .export import INDEX_FILE
+from .linkreport import report_broken_links
+from .links import LinkReport, check_links
+from .load import SourceFile
+from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
+from .one_notice import NoticeDone, Shared, Sound, find_main, take_through
+from .pages import PageRenderer, plan_pages
+from .preview_cache import MADE_WHEN_ASKED, LazyFiles, PreviewCache
 from .project import templates_folder
-from .resolve import Site, resolve_references
-from .validate import ValidationCache, validate_content
+from .render import render_listings
+from .resolve import Registers, Site, in_site_order, resolve_notice, site_of
+from .summary import notice_from
+from .validate import SharedContent, valid_content, validate_shared
+from .write import InMemory, Output, Staging
 
 if TYPE_CHECKING:
     import jinja2
 
-    from .check import ComplianceReport
-    from .links import LinkReport
     from .linkscan import PageScan
-    from .per_notice import UsualWay
-    from .write import Staging
-
-
-@dataclass
-class BuildMemo:
-    """What the preview keeps from one build for the next, so that a save rebuilds what it changed.
-
-    Each stage keeps its own part, with what it was made from; whatever a save changes is made
-    again, so the result is the same as a full build's (tests/test_incremental.py).
-    """
-
-    validation: ValidationCache = field(default_factory=ValidationCache)
-    site: Site | None = None
-    compliance: dict[str, Any] = field(default_factory=dict)
-    pages: dict[str, Any] = field(default_factory=dict)
-    links: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,61 +62,15 @@ class BuildResult:
         return sum(1 for name in self.files if name.endswith(".html"))
 
 
-def run_pipeline(
-    root: Path, *, render: bool = True, base_url: str | None = None, out: Path | None = None,
-    templates_env: jinja2.Environment | None = None, memo: BuildMemo | None = None,
+def build_in_memory(
+    root: Path, *, base_url: str | None = None, templates_env: jinja2.Environment | None = None,
+    cache: PreviewCache | None = None,
 ) -> BuildResult:
-    """Everything but writing; stops before rendering when the content has errors.
-
-    `templates_env` and `memo` let the preview keep compiled templates, and what did not change,
-    from one build to the next.
-    """
-    with _fewer_collections():
-        return _run_pipeline(root, render=render, base_url=base_url, out=out, templates_env=templates_env,
-                             memo=memo, staging=None)
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A build makes millions of small objects and frees few; Python's cycle collector, run after
-    every 700 by default, would take a sixth of the time, so it runs less often until the end."""
-    previous = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
-def _run_pipeline(
-    root: Path, *, render: bool, base_url: str | None, out: Path | None,
-    templates_env: jinja2.Environment | None, memo: BuildMemo | None, staging: Staging | None,
-) -> BuildResult:
+    """The build, kept in memory (the preview, `notices init`, the tests). The preview passes its
+    compiled templates and its cache, and gets the biggest listing files made when first read."""
     started = time.perf_counter()
-    diagnostics = Diagnostics(root)
-    result = BuildResult(diagnostics)
-    content = validate_content(root, diagnostics, memo.validation if memo else None)
-    if content is not None:
-        if base_url is not None:
-            content.site = content.site.model_copy(update={"base_url": base_url})
-        result.site = resolve_references(content, memo.site if memo else None)
-        from .check import check_site
-
-        result.compliance = check_site(result.site, content, diagnostics,
-                                       memo=memo.compliance if memo else None)
-        if render:
-            from .render import render_site
-
-            scans: dict[str, PageScan] = {}
-            result.files = render_site(result.site, templates_folder(root), diagnostics, templates_env,
-                                       scans=scans, memo=memo.pages if memo else None,
-                                       output=staging)
-            if not diagnostics.errors:  # with a page missing, every link to it would be noise
-                names = frozenset(staging.names) if staging else result.files
-                check_site_links(result, names, root, content.sources, out or root / "site", scans,
-                             memo.links if memo else None)
-        if memo is not None:
-            memo.site = result.site
+    result = build_site(root, InMemory(), base_url=base_url, out=root / "site", cache=cache,
+                        env=templates_env)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -131,26 +82,13 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
     never held in memory whole); the link check runs on what the pages link to, and only then is
     the staging folder swapped in, or removed when anything is wrong.
     """
-    from .per_notice import build_at_scale
-    from .write import Staging
 
     started = time.perf_counter()
     staging = Staging(out)
     try:
-        with _fewer_collections():
-            at_scale = build_at_scale(root, staging, base_url, out)
-            if isinstance(at_scale, BuildResult):
-                result = at_scale
-            else:  # a small site, or one per_notice.py cannot take: the usual way
-                if any(os.scandir(staging.folder)):  # it had begun: start again from nothing
-                    staging.abort()
-                    staging = Staging(out)
-                result = _run_pipeline(root, render=True, base_url=base_url, out=out, templates_env=None,
-                                       memo=None, staging=staging)
-                _note_slower_way(result, at_scale)
+        result = build_site(root, staging, base_url=base_url, out=out)
         if result.diagnostics.has_errors(strict):
             staging.abort()
-            result.files = {}
         else:
             staging.commit()
             result.files = WrittenFiles(staging.out, staging.names)
@@ -162,49 +100,21 @@ def build(root: Path, out: Path, *, base_url: str | None = None, strict: bool = 
 
 
 def check(root: Path) -> BuildResult:
-    """Everything `notices check` reports: a whole build, with its site kept nowhere.
-
-    A big site is built as `build` builds it (per_notice.py), but its pages are not written: held
-    in memory, the pages of 10,000 notices took 1.6 GB, and writing them took a third of the time.
-    Only notices.json is kept, for `--previous`. A smaller site is built in memory by `run_pipeline`.
-    """
-    from .export import INDEX_FILE
-    from .per_notice import build_at_scale
-    from .write import Staging
+    """Everything `notices check` reports: the build, with a staging area that writes nothing but
+    notices.json (for `--previous`), in a temporary folder removed at the end."""
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="notices-check-") as folder:
         staging = Staging(Path(folder) / "site", only={INDEX_FILE})
         try:
-            with _fewer_collections():
-                at_scale = build_at_scale(root, staging, None, root / "site")
+            result = build_site(root, staging, base_url=None, out=root / "site")
             index = staging.folder / INDEX_FILE
-            if isinstance(at_scale, BuildResult) and index.is_file():
-                at_scale.files = {INDEX_FILE: index.read_bytes()}
+            if index.is_file():
+                result.files = {INDEX_FILE: index.read_bytes()}
         finally:
             staging.abort()
-    if not isinstance(at_scale, BuildResult):
-        result = run_pipeline(root, render=True)
-        _note_slower_way(result, at_scale)
-        return result
-    result = at_scale
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _note_slower_way(result: BuildResult, at_scale: UsualWay | None) -> None:
-    """Tell why a big site was built the usual way (a custom template, likely), when it built."""
-    if at_scale is not None and not result.diagnostics.errors:
-        result.notes.append(_slower_way(at_scale.why))
-
-
-def _slower_way(why: str) -> str:
-    from .parallel import LOAD_THRESHOLD
-
-    return (f"built the slower way: {why}. With {LOAD_THRESHOLD} notices or more, each notice's page is made"
-            " knowing only that notice and the main one, and the pages that list every notice from an"
-            " outline of each; this site needed more, so it was built again with every notice whole,"
-            " which takes about twice as long (see docs/performance.md)")
 
 
 class WrittenFiles(Mapping[str, bytes]):
@@ -231,8 +141,6 @@ def check_site_links(
     scans: dict[str, PageScan], memo: dict[str, Any] | None = None,
 ) -> None:
     """Every internal link and #fragment must resolve, checked after render and before write."""
-    from .linkreport import report_broken_links
-    from .links import check_links
 
     assert result.site is not None
     base_url = result.site.config.base_url
@@ -240,3 +148,172 @@ def check_site_links(
     report_broken_links(result.links, result.diagnostics, base_url=base_url, site_folder=site_folder,
                         content_files={label: source.path for label, source in sources.items()},
                         templates=templates_folder(root))
+
+
+def build_site(
+    root: Path, output: Output, *, base_url: str | None, out: Path, cache: PreviewCache | None = None,
+    env: jinja2.Environment | None = None,
+) -> BuildResult:
+    """The build: each notice through `take_through` (in workers when there are many), then the
+    site-wide work: the checks across notices, the pages that list every notice, the link check.
+    Everything made goes to `output`; whether it is kept is the caller's choice."""
+    diagnostics = Diagnostics(root)
+    content = cache.validate_shared(root, diagnostics) if cache else validate_shared(root, diagnostics)
+    if content is None:
+        return BuildResult(diagnostics)
+    paths = notice_paths(root / "content" / "notices", diagnostics)
+    fit = content.site is not None and not diagnostics.errors  # else each notice is only read, for its errors
+    run = _Run(root, content, output, base_url, out, cache, env, None if isinstance(output, Staging) else 1)
+    main_path = find_main(paths) if fit else None
+    rows: processing.Rows = processing.RowSpool() if cache is None else processing.RowsInMemory()
+    try:  # Python's collector is left as it is: changing it saved nothing here
+        shared, main_read, done = _take_all(run, paths, main_path, rows)
+        unspotted = _unspotted_main(done) if fit and shared.sound is None and main_path is None else None
+        if unspotted is not None:  # `kind: main` written so that find_main missed it: read them again
+            main_path = unspotted
+            shared, main_read, done = _take_all(run, paths, main_path, rows)
+        reads = [main_read if path == main_path else (done[path].read, done[path].read_problems)
+                 for path in paths]
+        return _finish(run, shared, paths, reads, done, diagnostics)
+    finally:
+        rows.close()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one build was asked to do."""
+
+    root: Path
+    content: SharedContent
+    output: Output
+    base_url: str | None
+    out: Path
+    cache: PreviewCache | None
+    env: jinja2.Environment | None
+    workers: int | None
+    """1 for an output in memory: a forked worker's files would stay in the worker."""
+
+
+ReadNotice = tuple[NoticeRead, list[Diagnostic]]
+
+
+def _start(run: _Run, main_path: Path | None, rows: processing.Rows) -> tuple[Shared, ReadNotice | None]:
+    """What every notice's step is given: with the main notice (when it is sound), the site with it
+    alone and the compiled templates, made before any worker starts."""
+    shared = Shared(run.content.context, run.root)
+    if run.cache is not None:
+        run.cache.begin(run.root, main_path, run.base_url, run.env)
+    if main_path is None:
+        return shared, None
+    main_read = read_notice_file(main_path, run.content.context, diagnostics_root=run.root)
+    main, source = main_read[0].notice, main_read[0].source
+    if not isinstance(main, schema.MainNotice) or source is None:
+        return shared, main_read
+    valid = valid_content(run.content, [main])
+    if run.base_url is not None:
+        valid.site = valid.site.model_copy(update={"base_url": run.base_url})
+    registers = Registers.of(valid)
+    resolved = resolve_notice(main, registers)
+    site = site_of(valid, registers, [resolved])
+    templates = templates_folder(run.root)
+    env = run.env or create_environment(templates)
+    PageRenderer(site, env, templates, run.root, plan_pages(site)).compile(
+        also=("service-notice.html",))  # once, before the workers fork, so that none compiles them again
+    shared.sound = Sound(site, resolved, source, registers, env, templates, datetime.date.today(), run.output,
+                         rows, processing.register_names(site))
+    return shared, main_read
+
+
+def _take_all(run: _Run, paths: list[Path], main_path: Path | None,
+              rows: processing.Rows) -> tuple[Shared, ReadNotice | None, dict[Path, NoticeDone]]:
+    """Every notice but the main one through `take_through`, in workers when there are many, or
+    through the preview's cache."""
+    shared, main_read = _start(run, main_path, rows)
+    others = [path for path in paths if path != main_path]
+    receive = partial(_received, shared)
+    if run.cache is not None:
+        run.cache.forget_the_rest(others)
+        assert isinstance(run.output, InMemory)
+        return shared, main_read, {path: run.cache.take_through(path, shared, receive, run.output.files)
+                                   for path in others}
+    jobs = [partial(take_through, path, shared) for path in others]
+    done = dict(zip(others, map(receive, parallel.each(jobs, workers=run.workers)), strict=True))
+    return shared, main_read, done
+
+
+def _received(shared: Shared, notice: NoticeDone) -> NoticeDone:
+    """What came back of a notice, made whole: its summary as a `Notice` with this process's register
+    entries (10,000 of these are kept), its rows noted, its outcomes in the order its worker sent them."""
+    if notice.outline is not None and shared.sound is not None:
+        notice.notice = notice_from(notice.outline, shared.sound.registers)
+        notice.outline = None
+        if notice.rows is not None:
+            shared.sound.rows.note(notice.notice.slug, notice.rows)
+    if notice.result is not None and notice.outcomes is not None:
+        sent = notice.result
+        outcomes = shared.outcomes.receive(notice.outcomes)
+        notice.result = NoticeResult(sent.slug, sent.title, sent.path, outcomes)
+        notice.outcomes = None
+    return notice
+
+
+def _unspotted_main(done: dict[Path, NoticeDone]) -> Path | None:
+    return next((path for path, notice in done.items()
+                 if notice.read.passed and notice.read.model is schema.MainNotice), None)
+
+
+def _finish(run: _Run, shared: Shared, paths: list[Path], reads: list[ReadNotice | None],
+            done: dict[Path, NoticeDone], diagnostics: Diagnostics) -> BuildResult:
+    """The checks across notices, then (with no errors) the site-wide work."""
+    for read in reads:  # each file's problems in the order of the files
+        assert read is not None
+        diagnostics.items += read[1]
+    sources = dict(run.content.sources)
+    check_together(run.root / "content" / "notices", paths, [read[0] for read in reads if read], sources,
+                   diagnostics)
+    if diagnostics.errors or shared.sound is None:
+        return BuildResult(diagnostics)
+    return _site_wide(run, shared.sound, list(done.values()), sources, diagnostics)
+
+
+def _site_wide(run: _Run, sound: Sound, done: list[NoticeDone], sources: dict[str, SourceFile],
+               diagnostics: Diagnostics) -> BuildResult:
+    """The compliance report, the pages that list every notice (from each notice's summary), and the
+    link check."""
+    site = replace(sound.site, notices=in_site_order(
+        [sound.main, *[notice.notice for notice in done if notice.notice is not None]]))
+    result = BuildResult(diagnostics, site=site, compliance=_compliance(sound, site, done, diagnostics))
+    made = {f"{notice.read.slug}/index.html": notice.rendered for notice in done if notice.rendered}
+    scans: dict[str, PageScan] = {}
+    defer = run.cache.deferrable() if run.cache is not None else None
+    later = render_listings(site, sound.templates, diagnostics, sound.env, scans=scans, output=run.output,
+                            made=made, rows=sound.rows, workers=run.workers, defer=defer)
+    if run.cache is not None:
+        run.cache.ids.update({name: scans.get(name, ([], set()))[1] for name in MADE_WHEN_ASKED
+                              if name not in (defer or {})})
+    if not diagnostics.errors:  # with a page missing, every link to it would be noise
+        check_site_links(result, frozenset(run.output.names), run.root, sources, run.out, scans,
+                         run.cache.links if run.cache is not None else None)
+    if isinstance(run.output, InMemory):
+        result.files = LazyFiles(run.output.files, later)
+    return result
+
+
+def _compliance(
+    sound: Sound, site: Site, done: list[NoticeDone], diagnostics: Diagnostics
+) -> ComplianceReport:
+    """Each notice's outcomes in the site's order; the main notice's rules (which read every notice's
+    summary) run here."""
+    by_slug = {notice.read.slug: notice for notice in done}
+    results = []
+    for notice in site.notices:
+        if notice.is_main:
+            source = sound.main_source
+            checked, problems = check_notice(site, notice, source, source, sound.today, diagnostics.root)
+        else:
+            made = by_slug[notice.slug]
+            assert made.result is not None
+            checked, problems = made.result, made.check_problems
+        results.append(checked)
+        diagnostics.items += problems
+    return ComplianceReport(sound.today, REQUIREMENTS, tuple(results))

@@ -14,11 +14,9 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
 
-from . import parallel, rules
+from . import rules
 from .diagnostics import Diagnostic, Diagnostics, shorten
 from .load import SourceFile
 from .placeholders import check_placeholders
@@ -236,41 +234,17 @@ class ComplianceReport:
 
 
 def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
-               today: datetime.date | None = None, memo: dict[str, Any] | None = None) -> ComplianceReport:
-    """Run every rule on every notice; report each gap as a warning at the line concerned.
-
-    `memo` (kept by the preview between saves) holds each notice's outcomes with what they were
-    worked out from: a notice whose inputs are the same objects is not checked again.
-    """
+               today: datetime.date | None = None) -> ComplianceReport:
+    """Every rule on every notice of a whole site (the build runs `check_notice` with each notice);
+    each gap is a warning at the line concerned."""
     today = today or datetime.date.today()
     main_source = content.sources[f"notice:{site.main_notice.slug}"]
-    if memo is None:  # a build: each notice's rules in the workers, when there are many (parallel.py)
-        jobs = [partial(check_notice, site, notice, content.sources[f"notice:{notice.slug}"], main_source,
-                        today, diagnostics.root) for notice in site.notices]
-        results = []
-        for result, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
-            results.append(result)
-            diagnostics.items += problems
-        return ComplianceReport(today, REQUIREMENTS, tuple(results))
     results = []
     for notice in site.notices:
-        source = content.sources[f"notice:{notice.slug}"]
-        # Everything the rules read of a service notice: it, its file, the main notice, the site's
-        # settings and contacts, the registers. The main notice's rules read every notice: never kept.
-        inputs = (notice, source, site.main_notice, main_source, today, site.config, site.lawful_bases,
-                  site.controller, site.data_protection_officer, site.regulator, site.contacts,
-                  site.legislation, site.organisations)
-        known = memo.get(notice.slug) if not notice.is_main else None
-        if known is not None and known[0] == inputs:
-            diagnostics.items += known[2]
-            results.append(known[1])
-            continue
-        result, problems = check_notice(site, notice, source, main_source, today, diagnostics.root)
-        diagnostics.items += problems
+        result, problems = check_notice(site, notice, content.sources[f"notice:{notice.slug}"], main_source,
+                                        today, diagnostics.root)
         results.append(result)
-        memo[notice.slug] = (inputs, result, problems)
-    for gone in set(memo) - {notice.slug for notice in site.notices}:
-        del memo[gone]
+        diagnostics.items += problems
     return ComplianceReport(today, REQUIREMENTS, tuple(results))
 
 

@@ -19,6 +19,7 @@ import jinja2
 from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
 from .reading import TemplateLoader
+from .summary import SummaryUndefined
 
 
 def create_environment(templates: Path) -> jinja2.Environment:
@@ -26,7 +27,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=TemplateLoader(str(templates)),
         autoescape=jinja2.select_autoescape(("html", "xml")),
-        undefined=jinja2.StrictUndefined,
+        undefined=SummaryUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -149,6 +149,7 @@ def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str,
     those models took most of the time of a notice. tests/test_export.py checks that every notice.json
     is what the models make of it, and follows the schema made from them.
     """
+    assert isinstance(notice.content, schema.NoticeBase), "notice.json is made from the whole notice"
     content = notice.content.model_dump(mode="json", exclude_none=True)
     hashed = _with_sorted_keys(content)  # before the entries go in: each is sorted once per build
     entries = site.cache.entries

@@ -1,6 +1,6 @@
 """Stage 2 for content/notices: each notice file read and checked on its own, then all together.
 
-On its own (in a forked worker when there are many, see parallel.py): the YAML, the `kind`, the
+On its own (with the rest of the notice's stages, see one_notice.py): the YAML, the `kind`, the
 Markdown, the model and the ids inside the notice. Together: no two notices with one slug,
 exactly one main notice, and every `notice:` link leading to a notice.
 """
@@ -10,15 +10,13 @@ from __future__ import annotations
 import difflib
 import functools
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from . import parallel, schema
+from . import schema
 from .checked_files import (
-    ValidationCache,
     load_checked,
     report_duplicate_ids,
     report_unknown_id,
@@ -27,6 +25,7 @@ from .checked_files import (
 from .diagnostics import Diagnostic, Diagnostics
 from .load import SourceFile
 from .prose import NoticeLink, check_markdown, check_notice_links
+from .render import reserved_slugs
 
 _KIND_OF = {model: kind for kind, model in schema.NOTICE_MODELS.items()}
 
@@ -44,18 +43,21 @@ class NoticeRead:
     model: type[schema.NoticeBase] | None = None
     notice: schema.NoticeBase | None = None
     notice_links: list[NoticeLink] = field(default_factory=list)
-    checked: dict[str, Any] | None = None
-    """From a worker, in place of `notice`: the data it was made from (see `_read_alone`)."""
     passed: bool = False
     """Whether the notice passed every check of its own (`notice` may since have been let go)."""
 
 
 def validate_notices(
     folder: Path, context: dict[str, dict[str, str]], sources: dict[str, SourceFile],
-    diagnostics: Diagnostics, cache: ValidationCache | None = None,
+    diagnostics: Diagnostics,
 ) -> list[schema.NoticeBase]:
+    """Every notice read and checked, whole, in this process (the build reads one at a time instead)."""
     paths = notice_paths(folder, diagnostics)
-    reads = _read_notices(paths, context, diagnostics, cache)
+    reads = []
+    for path in paths:
+        read, problems = read_notice_file(path, context, diagnostics_root=diagnostics.root)
+        diagnostics.items += problems
+        reads.append(read)
     return check_together(folder, paths, reads, sources, diagnostics)
 
 
@@ -81,6 +83,13 @@ def check_together(
     all_known = len(loaded) == len(paths) and all(read.model for read in loaded)
     mains = [read.source for read in loaded if read.model is schema.MainNotice and read.source is not None]
     _check_one_main(folder, mains, all_known, diagnostics)
+    return _links_checked(loaded, slugs, sources, diagnostics)
+
+
+def _links_checked(loaded: list[NoticeRead], slugs: set[str] | None, sources: dict[str, SourceFile],
+                   diagnostics: Diagnostics) -> list[schema.NoticeBase]:
+    """Each notice's `notice:` links checked against every slug; the notices that passed, whose
+    sources are added to `sources`."""
     notices: list[schema.NoticeBase] = []
     for read in loaded:
         assert read.source is not None
@@ -92,78 +101,22 @@ def check_together(
     return notices
 
 
-def _read_notices(
-    paths: list[Path], context: dict[str, dict[str, str]], diagnostics: Diagnostics,
-    cache: ValidationCache | None,
-) -> list[NoticeRead]:
-    """Every notice file, read and checked in forked workers when there are many (see parallel.py).
-
-    Each file's problems come back with it and are added in the order of the files, so the
-    diagnostics are those of a one-process run. The preview (with its cache) reads in this process.
-    """
-    if cache is not None:
-        against = repr(sorted((name, sorted(ids.items())) for name, ids in context.items()))
-        return [_read_notice(path, context, against, diagnostics, cache) for path in paths]
-    jobs = [partial(_read_alone, path, context, diagnostics.root) for path in paths]
-    reads = []
-    for read, problems in parallel.each(jobs, threshold=parallel.LOAD_THRESHOLD):
-        diagnostics.items += problems
-        if read.checked is not None and read.model is not None:
-            read.notice = read.model.model_validate(read.checked, context=context)
-            read.checked = None
-        reads.append(read)
-    return reads
-
-
-def _read_alone(
-    path: Path, context: dict[str, dict[str, str]], root: Path
-) -> tuple[NoticeRead, list[Diagnostic]]:
-    """One notice, read and checked. In a worker, a notice that passed comes back as the data its
-    model was made from, and the parent makes the model again (the same input gives the same model).
-
-    Unpickling a notice's model costs the parent ten times what validating its data again does
-    (about 1 ms against 0.1 ms), and the parent does it for every notice while the workers wait.
-    """
-    worker = parallel.in_worker()  # in this process (a small site), the model is kept as it is
-    read, problems = read_notice_file(path, context, diagnostics_root=root, keep_input=worker)
-    if worker:
-        if read.notice is None:
-            read.checked = None  # the notice has errors: there is no model to make again
-        read.notice = None
-    return read, problems
-
-
 def read_notice_file(
-    path: Path, context: dict[str, dict[str, str]], *, diagnostics_root: Path, keep_input: bool = False
+    path: Path, context: dict[str, dict[str, str]], *, diagnostics_root: Path
 ) -> tuple[NoticeRead, list[Diagnostic]]:
-    """One notice file read and checked on its own, with its problems (none of them reported yet)."""
+    """One notice file read and checked on its own, with its problems (none of them reported yet):
+    loaded, its model found from `kind`, and checked against the registers' ids (`context`)."""
     diagnostics = Diagnostics(diagnostics_root)
-    read = _read_notice(path, context, "", diagnostics, None, keep_input=keep_input)
-    return read, diagnostics.items
-
-
-def _read_notice(
-    path: Path, context: dict[str, dict[str, str]], against: str, diagnostics: Diagnostics,
-    cache: ValidationCache | None, *, keep_input: bool = False,
-) -> NoticeRead:
-    """Load one notice, find its model from `kind`, and check it against the registers' ids (`context`,
-    which `against` spells out for the preview's cache). With `keep_input`, the data the model is
-    made from is kept in `checked`, so that the same model can be made again elsewhere."""
-    source = load_checked(path, diagnostics, cache, positions=False)
+    source = load_checked(path, diagnostics, positions=False)
     if source is None:
-        return NoticeRead(None)
+        return NoticeRead(None), diagnostics.items
     read = NoticeRead(source, source.data.get("slug"), _notice_model(source, diagnostics))
     if read.model is None:
-        return read
-    if keep_input:
-        read.checked = {**source.data, "kind": _KIND_OF[read.model]}
-    check = partial(_check_notice, source, read.model, context, diagnostics)
-    read.notice, read.notice_links = (cache.checked_once(source, (read.model, against), diagnostics, check)
-                                      if cache else check())
+        return read, diagnostics.items
+    read.notice, read.notice_links = _check_notice(source, read.model, context, diagnostics)
     read.passed = read.notice is not None
-    if cache is None:
-        source.data = None  # the model holds it now; only the preview validates a file twice
-    return read
+    source.data = None  # the model holds it now
+    return read, diagnostics.items
 
 
 def _check_notice(
@@ -230,8 +183,6 @@ def _shown(value: Any) -> str:
 def _check_slugs(loaded: list[NoticeRead], diagnostics: Diagnostics) -> set[str]:
     """Each notice's page needs its own address: two notices with one slug is an error at the second,
     and so is a slug that is the folder of a page every site has (lawful-bases/, sharing/, ...)."""
-    from .render import reserved_slugs  # here: render.py imports resolve.py, which imports validate.py
-
     reserved = reserved_slugs()
     first: dict[str, SourceFile] = {}
     for read in loaded:

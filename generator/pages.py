@@ -8,18 +8,19 @@ naming the template and line, never a blank on the page.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from . import export, history, incremental, processing
+from . import export, history, processing
 from .diagnostics import Diagnostic, Diagnostics
-from .outline import NeedsWholeNotice
+from .linkscan import scan_page
 from .reading import UnreadableFile
 from .resolve import Notice, Site
+from .summary import NotInSummary
 
 if TYPE_CHECKING:
     from .linkscan import PageScan
@@ -74,22 +75,18 @@ class Rendered:
     """Files too big to hold whole, each as its parts (only with an `output` to write them to)."""
     written: list[str] = field(default_factory=list)
     """With an `output`, the files the job wrote there itself (not kept in `files`)."""
-    read_other_notices: bool = False
-    """Whether the page read the list of notices (so it changes when any notice does)."""
 
 
 class PageRenderer:
     """Renders one page (or the sitemap, feed or register) at a time: a job for a worker."""
 
     def __init__(self, site: Site, env: jinja2.Environment, templates: Path, root: Path,
-                 pages: Sequence[Page], *, scan: bool = False, watch: bool = False,
-                 rows: Mapping[str, bytes] | None = None) -> None:
+                 pages: Sequence[Page], *, scan: bool = False,
+                 rows: processing.Rows | None = None) -> None:
         self.site, self.env, self.templates, self.root, self.pages = site, env, templates, root, pages
         self.scan = scan
         self.rows = rows
-        """processing.csv's rows of the notices whose pages were made elsewhere (per_notice.py)."""
-        self.watch = watch
-        """Note whether each page reads other notices, so the preview knows which it may keep."""
+        """processing.csv's rows of each service notice, made with its page (one_notice.py)."""
 
     def compile(self, also: tuple[str, ...] = ()) -> None:
         """Compile every template the site uses, and `also` these (errors are reported when the page
@@ -104,15 +101,11 @@ class PageRenderer:
         made = Rendered()
         diagnostics = Diagnostics(self.root)
         root = self.site.base_path if page.path == "404.html" else "../" * page.depth
-        site = incremental.WatchedSite(self.site) if self.watch else self.site
-        html = _render(self.env, page.template, diagnostics, self.templates, site=site, page=page,
+        html = _render(self.env, page.template, diagnostics, self.templates, site=self.site, page=page,
                        root=root, pages=self.pages, **page.values)
-        made.read_other_notices = isinstance(site, incremental.WatchedSite) and site.read_other_notices
         if html is not None:
             made.files[page.path] = html.encode("utf-8")
             if self.scan:
-                from .linkscan import scan_page
-
                 made.scans[page.path] = scan_page(page.path, html)
         notice = page.values.get("notice")
         if notice is not None:
@@ -137,10 +130,9 @@ class PageRenderer:
         return Rendered(files, diagnostics.items)
 
     def register(self) -> Rendered:
-        """processing.csv, the register of processing: in parts when the notices' rows were made
-        elsewhere (per_notice.py), which always writes it straight to the site folder."""
-        if self.rows is None:
-            return Rendered({export.REGISTER_FILE: processing.processing_csv(self.site)})
+        """processing.csv, the register of processing, in parts (70 MB at 10,000 notices) from each
+        notice's rows, made with its page."""
+        assert self.rows is not None, "each notice's rows are made with its page"
         return Rendered(parts={export.REGISTER_FILE: processing.processing_csv_parts(self.site, self.rows)})
 
 
@@ -149,10 +141,9 @@ def _render(
 ) -> str | None:
     try:
         return env.get_template(name).render(**values)
-    except NeedsWholeNotice as exc:  # not the template's mistake: the build is made again the usual way
+    except NotInSummary as exc:  # a page that lists every notice read more than a summary has
         path, line = _template_frame(exc, templates, name)
-        shown = path.relative_to(templates.parent).as_posix()
-        raise NeedsWholeNotice(f"{shown} (line {line}) {exc}") from None
+        diagnostics.error(path, (line, 1), *exc.explained())
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates / (exc.name or name)
         diagnostics.error(path, (exc.lineno or 1, 1), f"template syntax error: {exc.message}")

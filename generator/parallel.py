@@ -23,7 +23,7 @@ T = TypeVar("T")
 THRESHOLD = 200
 """Fewer jobs than this run in this process: starting workers would cost more than it saves."""
 LOAD_THRESHOLD = 400
-"""Loading a file is quicker than rendering a page: below this many, workers would not pay."""
+"""For quick jobs (removing the files of an old site): below this many, workers would not pay."""
 CHUNKS_PER_WORKER = 32
 """Jobs are handed out in this many chunks per worker, so one slow chunk does not hold up the rest."""
 MAX_CHUNK = 50
@@ -32,12 +32,6 @@ WORKERS_VARIABLE = "NOTICES_WORKERS"
 """Set to 1 to build in one process (or to a number to use that many)."""
 
 _jobs: Sequence[Callable[[], Any]] = ()
-_in_worker = False
-
-
-def in_worker() -> bool:
-    """Whether this process is one of the workers (a job's result will be pickled to the parent)."""
-    return _in_worker
 
 
 def _become_worker() -> None:
@@ -47,8 +41,6 @@ def _become_worker() -> None:
 
     Ctrl-C reaches every process in the terminal's group: a worker leaves it to the parent, which
     stops the pool (SIGTERM, which ends a worker quietly), instead of printing its own traceback."""
-    global _in_worker
-    _in_worker = True
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)

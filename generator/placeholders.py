@@ -12,6 +12,7 @@ from .load import SourceFile
 from .messages import field_label
 from .register_text import texts_of
 from .resolve import Notice
+from .schema import NoticeBase
 
 RULE = "to-do"
 PLACEHOLDER = "TO DO"
@@ -20,7 +21,9 @@ PLACEHOLDER = "TO DO"
 
 def check_placeholders(notice: Notice, source: SourceFile, diagnostics: Diagnostics) -> None:
     """Warn at each text of `notice` that still holds the placeholder."""
-    for location, text in texts_of(notice.content.model_dump(), ()):
+    content = notice.content
+    assert isinstance(content, NoticeBase), "the check reads whole notices"
+    for location, text in texts_of(content.model_dump(), ()):
         if PLACEHOLDER in text:
             diagnostics.warning(
                 source.path, source.position(location),

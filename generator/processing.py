@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import Protocol
 
 from .resolve import Notice, Site
 from .schema import DataTier, LawfulBasis, ServiceNotice
@@ -62,13 +63,52 @@ def processing_csv(site: Site) -> bytes:
     return b"".join(processing_csv_parts(site))
 
 
-def processing_csv_parts(site: Site, rows: Mapping[str, bytes] | None = None) -> Iterator[bytes]:
+def processing_csv_parts(site: Site, rows: Rows | None = None) -> Iterator[bytes]:
     """The file in parts (the header, then each service notice's rows), so it need never be whole in
-    memory. `rows` has each notice's rows, by slug, when they were made beside its page (per_notice.py)."""
+    memory. `rows` has each notice's rows, by slug, made beside its page (one_notice.py)."""
     yield csv_line(COLUMNS).encode("utf-8")
     register = register_names(site)
     for notice in site.service_notices:
         yield rows[notice.slug] if rows is not None else notice_rows(site, notice, register).encode("utf-8")
+
+
+class Rows(Protocol):
+    """Each notice's rows of processing.csv, written where a notice is made and read by slug at the end."""
+
+    def write(self, rows: bytes) -> tuple[int, int]: ...
+    def note(self, slug: str, span: tuple[int, int]) -> None: ...
+    def __getitem__(self, slug: str) -> bytes: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+    def close(self) -> None: ...
+
+
+class RowsInMemory(Mapping[str, bytes]):
+    """`Rows` kept in memory, for the preview: they are read after the build, when processing.csv is
+    asked for."""
+
+    def __init__(self) -> None:
+        self._written: list[bytes] = []
+        self._rows: dict[str, bytes] = {}
+
+    def write(self, rows: bytes) -> tuple[int, int]:
+        self._written.append(rows)
+        return len(self._written) - 1, len(rows)
+
+    def note(self, slug: str, span: tuple[int, int]) -> None:
+        self._rows[slug] = self._written[span[0]]
+
+    def __getitem__(self, slug: str) -> bytes:
+        return self._rows[slug]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def close(self) -> None:
+        self._written = []
 
 
 class RowSpool(Mapping[str, bytes]):

@@ -25,7 +25,7 @@ from typing import Any, cast
 from .diagnostics import Diagnostics
 from .load import Location, SourceFile
 from .resolve import Notice, Site
-from .schema import ServiceNotice
+from .schema import NoticeBase, ServiceNotice
 
 RULE = "typed-register-text"
 WORDING_WORDS = 8
@@ -130,13 +130,15 @@ def _phrases(site: Site) -> _Phrases:
 
 def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics: Diagnostics) -> None:
     """Warn, at the words typed, of register text typed into `notice`."""
+    content = notice.content
+    assert isinstance(content, NoticeBase), "the check reads whole notices"
     phrases = _phrases(site)
     listed = _listed_organisations(site, notice)
-    everything = notice.content.model_dump_json().replace("\\n", " ").replace('\\"', '"')
+    everything = content.model_dump_json().replace("\\n", " ").replace('\\"', '"')
     if not phrases.may_report(words_of(everything), listed):
         return  # most notices: one look at all they say
     file_text = "\n".join(source.lines())  # as read: the positions are of this text
-    for location, text in texts_of(notice.content.model_dump(exclude={"changes"}), ()):
+    for location, text in texts_of(content.model_dump(exclude={"changes"}), ()):
         for words, earlier, entry in phrases.found(words_of(text)):
             if entry.kind == "organisation" and entry.id in listed:
                 continue

@@ -1,10 +1,8 @@
-"""Stage 5, render: the resolved site to HTML and XML.
+"""Stage 5, render: the resolved site to HTML and XML, written out as each file is made.
 
-Templates see only the resolved `Site`; they never read YAML. Rendering returns every
-output file as bytes, keyed by its path in the site, in a fixed order, so the writer and
-the tests see exactly what will be served; or, for a build, writes each file to the
-staging folder as it is made. Each page is made by pages.py; this module decides which,
-where (here, or in forked workers) and in what order.
+Templates see only the resolved `Site`; they never read YAML. Each notice's own page is made with
+the notice (one_notice.py); this module makes the rest, from every notice's summary: which files,
+where (here, or in forked workers) and in what order. Each page is made by pages.py.
 """
 
 from __future__ import annotations
@@ -12,159 +10,124 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from . import export, incremental, parallel
+from . import export, parallel, processing
 from .diagnostics import Diagnostics
-from .environment import create_environment
-from .outline import EveryPage
-from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, notice_page, plan_pages
+from .linkscan import compact, scan_file
+from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, plan_pages
 from .reading import UnreadableFile, read_content_file
-from .resolve import Notice, Site
+from .resolve import Site
 
 if TYPE_CHECKING:
     from .linkscan import PageScan
-    from .write import Staging
+    from .write import Output
 
 ASSETS = ("assets/style.css", "assets/favicon.svg")
 
 
-def render_site(
-    site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment | None = None, *,
-    scans: dict[str, PageScan] | None = None, workers: int | None = None, memo: dict[str, Any] | None = None,
-    output: Staging | None = None, made_elsewhere: Mapping[str, Rendered] | None = None,
-    rows: Mapping[str, bytes] | None = None,
-) -> Mapping[str, bytes]:
-    """Render every page, the sitemap, the data files and the assets; template errors become diagnostics.
+def render_listings(
+    site: Site, templates: Path, diagnostics: Diagnostics, env: jinja2.Environment, *,
+    scans: dict[str, PageScan], output: Output, made: Mapping[str, Rendered], rows: processing.Rows,
+    workers: int | None = None, defer: Mapping[str, set[str]] | None = None,
+) -> dict[str, Callable[[], bytes]]:
+    """The build's part after every notice's own: the pages that list every notice, the main notice's
+    page, the sitemap, the feed, the data files and the assets, each written to `output` in whichever
+    worker makes it; `made` has the notices' pages (written already), `rows` their processing.csv rows.
+    Template errors become diagnostics; each file's links go into `scans`, for the link check.
 
-    Pages render in parallel when there are many (see generator/parallel.py), with the same bytes
-    as in one process. When `scans` is given, each page's links and ids are read as it is made,
-    for the link check. The preview passes its own `env` (with auto_reload) to reuse compiled
-    templates between builds, and its `memo`, where each service notice's page is kept with what
-    it was made from (see incremental.py).
-
-    With an `output` (the staging folder), each job writes its own files there as it makes them, in
-    whichever worker it runs, and hands back only their names, its problems and its links: a big
-    site never sits in memory whole, nor passes from process to process; `scans` then gets every
-    HTML and XML file's links, for the link check.
-
-    `made_elsewhere` has the pages made (and written to `output`) already, with their notices' `rows` of
-    processing.csv: those of the service notices of a big build (per_notice.py), whose `site` then
-    has their outlines.
-    """
-    env = env or create_environment(templates)
+    The preview may `defer` some files (each with the ids it had when last made, for the links to
+    it): they are returned, to be made when asked for."""
     assets = read_assets(templates, diagnostics)
     pages = plan_pages(site)
-    renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=scans is not None,
-                            watch=memo is not None, rows=rows)
-    done = (incremental.reusable_pages(site, templates, pages, memo, env) if memo is not None
-            else dict(made_elsewhere or {}))
-    renderer.compile()  # once, before any worker starts, so that none compiles them again
+    renderer = PageRenderer(site, env, templates, diagnostics.root, pages, scan=True, rows=rows)
+    jobs = _jobs(renderer, pages, made)
+    later: dict[str, Callable[[], bytes]] = {name: partial(_made_when_asked, jobs.pop(name), name)
+                                             for name in defer or {}}
+    order = sorted(jobs, key=_job_order)
+    writing = [partial(_write_job, jobs[name], output) for name in order]
+    # Few jobs, but each as big as the site: on a big site, worth spreading over the cores from two.
+    big = len(site.notices) >= parallel.THRESHOLD
+    written = parallel.each(writing, workers=workers if big else 1, threshold=2)
+    kept = _kept(order, written, output, dict(made))
+    for name, ids in (defer or {}).items():
+        output.record([name])
+        kept[name] = Rendered(scans={name: ([], ids)} if name.endswith((".html", ".xml")) else {})
+    _finish_data(site, pages, kept, diagnostics, assets, output, scans)
+    return later
+
+
+def _jobs(
+    renderer: PageRenderer, pages: list[Page], done: Mapping[str, Rendered]
+) -> dict[str, Callable[[], Rendered]]:
+    """Each file still to make (the pages not in `done`, the sitemap, the feed, the register)."""
     jobs: dict[str, Callable[[], Rendered]] = {page.path: partial(renderer.page, page) for page in pages
                                                if page.path not in done}
     jobs["sitemap.xml"] = renderer.sitemap
     jobs[export.FEED_FILE] = renderer.feed
     jobs[export.REGISTER_FILE] = renderer.register
-    deferred = incremental.deferrable(memo) if memo is not None else {}
-    later = {name: partial(_made_when_asked, jobs.pop(name), name) for name in deferred}
-    # The cross-notice pages grow with the site: handed out first, so no worker is left with them at the end.
-    order = sorted(jobs, key=_job_order)
-    if output is not None:
-        assert memo is None, "the preview keeps its pages in memory"
-        writing = [partial(_write_out, jobs[name], output, scans is not None) for name in order]
-        # With the notices' pages made elsewhere, what is left are the pages that list every notice:
-        # few, but each as big as the site; worth spreading over the cores from two.
-        written = parallel.each(writing, workers=workers, threshold=2 if made_elsewhere else None)
-        return _stream(site, pages, order, written, diagnostics, assets, output, scans, done)
-    results = parallel.each([jobs[name] for name in order], workers=workers)
-    done.update(zip(order, results, strict=True))
-    if memo is not None:
-        incremental.remember_pages(memo, pages, done)
-        incremental.remember_ids(memo, {name: done[name].scans.get(name, ([], set()))[1]
-                                        for name in incremental.MADE_WHEN_ASKED if name in done})
-    made = Rendered()
-    for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
-        if name in later:
-            if name.endswith((".html", ".xml")):  # its ids, for the links to it; see incremental.deferrable
-                made.scans[name] = ([], deferred[name])
-            continue
-        made.files.update(done[name].files)
-        made.problems += done[name].problems
-        made.scans.update(done[name].scans)
-        made.hashes.update(done[name].hashes)
-    diagnostics.items += made.problems
-    if scans is not None:
-        scans.update(made.scans)
-    files = _in_site_order(site, pages, made, assets)
-    return incremental.LazyFiles(files, later) if memo is not None else files
+    return jobs
 
 
 def _made_when_asked(job: Callable[[], Rendered], name: str) -> bytes:
-    """A file the preview made only when asked for (see incremental.MADE_WHEN_ASKED)."""
+    """A file the preview made only when asked for (see preview_cache.MADE_WHEN_ASKED)."""
     made = job()
     if name in made.files:
         return made.files[name]
+    if name in made.parts:
+        return b"".join(made.parts[name])
     problems = "\n".join(problem.text() for problem in made.problems)
     return f"This page could not be made:\n{problems}\n".encode()
 
 
-def make_notice_page(
-    site: Site, notice: Notice, env: jinja2.Environment, templates: Path, root: Path, output: Staging
-) -> Rendered:
-    """A service notice's page and notice.json, written to `output` with their links read: the page's
-    part of a big build, in the worker that read the notice (per_notice.py). `site` has the main
-    notice and this one; a page that reads the others is noted in `read_other_notices`."""
-    renderer = PageRenderer(site, env, templates, root, EveryPage(), scan=True, watch=True)
-    return _write_out(partial(renderer.page, notice_page(notice)), output, True)
+def _write_job(job: Callable[[], Rendered], output: Output) -> Rendered:
+    return write_out(job(), output)
 
 
-def _write_out(job: Callable[[], Rendered], output: Staging, scan: bool) -> Rendered:
-    """Run `job`, write its files to `output` in this (worker) process, and keep only what the
-    parent needs: the names, the problems, each HTML or XML file's links (when `scan`), the hashes."""
-    from .linkscan import scan_file
-
-    made = job()
+def write_out(made: Rendered, output: Output) -> Rendered:
+    """Write what a job made to `output` in this (worker) process, and keep only what the parent needs:
+    the names, the problems, each HTML or XML file's links (compact), the hashes."""
     for path, body in made.files.items():
         output.write(path, body)
-        if scan and path not in made.scans:
+        if path not in made.scans:
             found = scan_file(path, body)
             if found is not None:
                 made.scans[path] = found
     for path, parts in made.parts.items():  # not HTML or XML: no links to read
         output.write_parts(path, parts)
     made.written, made.files, made.parts = [*made.files, *made.parts], {}, {}
+    made.scans = {name: compact(scan) for name, scan in made.scans.items()}
     return made
 
 
-def _stream(
-    site: Site, pages: list[Page], order: list[str], results: Iterator[Rendered], diagnostics: Diagnostics,
-    assets: dict[str, bytes], output: Staging, scans: dict[str, PageScan] | None, done: dict[str, Rendered],
-) -> dict[str, bytes]:
+def _kept(order: list[str], results: Iterator[Rendered], output: Output,
+          done: dict[str, Rendered]) -> dict[str, Rendered]:
     """Record each job's files as it comes; keep only problems, link scans and content hashes.
-    `done` has the pages made before, already compact."""
-    from .linkscan import compact
-
+    `done` has the pages made before."""
     kept: dict[str, Rendered] = dict(done)
     for made in done.values():
         output.record(made.written)
     for name, made in zip(order, results, strict=True):
         output.record(made.written)
-        made.scans = {path: compact(scan) for path, scan in made.scans.items()}
         kept[name] = Rendered(problems=made.problems, scans=made.scans, hashes=made.hashes)
+    return kept
+
+
+def _finish_data(site: Site, pages: list[Page], kept: dict[str, Rendered], diagnostics: Diagnostics,
+                 assets: dict[str, bytes], output: Output, scans: dict[str, PageScan]) -> None:
+    """Every job's problems and links in the site's order, then notices.json and the assets."""
     hashes: dict[str, str] = {}
     for name in [page.path for page in pages] + ["sitemap.xml", export.REGISTER_FILE, export.FEED_FILE]:
-        if name in kept:  # in the order of the in-memory build, so the problems are too
+        if name in kept:  # in the site's order, so the problems are too
             diagnostics.items += kept[name].problems
-            if scans is not None:
-                scans.update(kept[name].scans)
+            scans.update(kept[name].scans)
             hashes.update(kept[name].hashes)
     for path, body in export.index_files(site, hashes).items():
         output.add(path, body)
     for asset, body in assets.items():
         output.add(asset, body)
-    return {}
 
 
 def reserved_slugs() -> list[str]:
@@ -178,23 +141,6 @@ def reserved_slugs() -> list[str]:
 def _job_order(name: str) -> int:
     """Big jobs first: the pages that list every notice, then the rest in site order."""
     return 0 if name in ("sharing/index.html", "lawful-bases/index.html", export.REGISTER_FILE) else 1
-
-
-def _in_site_order(
-    site: Site, pages: list[Page], made: Rendered, assets: dict[str, bytes]
-) -> dict[str, bytes]:
-    """The files in one fixed order: pages, sitemap, data files, feed, assets."""
-    files = {page.path: made.files[page.path] for page in pages if page.path in made.files}
-    if "sitemap.xml" in made.files:
-        files["sitemap.xml"] = made.files["sitemap.xml"]
-    notice_files = {n.slug: made.files[f"{n.slug}/{export.NOTICE_FILE}"] for n in site.notices}
-    files.update(export.data_files(site, notice_files, made.hashes))
-    if export.REGISTER_FILE in made.files:  # the preview may make it later
-        files[export.REGISTER_FILE] = made.files[export.REGISTER_FILE]
-    if export.FEED_FILE in made.files:
-        files[export.FEED_FILE] = made.files[export.FEED_FILE]
-    files.update(assets)
-    return files
 
 
 def read_assets(templates: Path, diagnostics: Diagnostics) -> dict[str, bytes]:

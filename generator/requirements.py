@@ -16,7 +16,7 @@ from typing import TypeVar, cast
 
 from .load import Location, SourceFile
 from .resolve import Notice, Site
-from .schema import LawfulBasis, ServiceNotice
+from .schema import LawfulBasis, NoticeBase, ServiceNotice
 
 ICO_CHECKLIST = "ICO, 'The right to be informed' checklist"
 COMPLAINTS_DUTY_STARTS = datetime.date(2026, 6, 19)
@@ -111,10 +111,11 @@ class NoticeContext:
         if isinstance(content, ServiceNotice) and any(
                 target in (text or "") for text in (content.rights.text, content.introduction)):
             return True
+        assert isinstance(content, NoticeBase), "the rules read whole notices"
         try:
-            return target in self.notice.content.model_dump_json()
+            return target in content.model_dump_json()
         except ValueError:
-            return target in repr(self.notice.content.model_dump(mode="json"))
+            return target in repr(content.model_dump(mode="json"))
 
     def controller_contacts(self) -> list[str]:
         return self.shared("controller contacts", lambda: [

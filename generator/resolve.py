@@ -24,10 +24,10 @@ from .schema import (
     ServiceNotice,
     SiteFile,
 )
-from .validate import ValidContent
 
 if TYPE_CHECKING:
-    from .outline import NoticeSummary
+    from .summary import NoticeSummary
+    from .validate import ValidContent
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ class Notice:
     """A notice with every id replaced by the entry it names."""
 
     content: NoticeBase | NoticeSummary
-    """The whole notice; on the pages that list every notice of a big build, its summary (outline.py)."""
+    """The whole notice; on the pages that list every notice, each service notice's summary (summary.py)."""
     users: tuple[Organisation, ...] = ()
     article_6: tuple[LawfulBasis, ...] = ()
     article_9: tuple[LawfulBasis, ...] = ()
@@ -164,20 +164,10 @@ class Registers:
                    contacts={c.id: c for c in content.site.contacts})
 
 
-def resolve_references(content: ValidContent, previous: Site | None = None) -> Site:
-    """Build the site model from validated content (every id is known to exist).
-
-    With the `previous` site (the preview's last build), a notice whose validated content is the very
-    same object, with the very same register entries, keeps its resolved `Notice`: later stages
-    recognise it and reuse what they made of it.
-    """
+def resolve_references(content: ValidContent) -> Site:
+    """The site model of the whole validated content (every id is known to exist)."""
     registers = Registers.of(content)
-    kept: dict[int, Notice] = {}
-    if previous is not None and _same_entries(previous, content):
-        kept = {id(notice.content): notice for notice in previous.notices}
-    notices = [kept[id(n)] if id(n) in kept and kept[id(n)].content is n
-               else resolve_notice(n, registers) for n in content.notices]
-    return site_of(content, registers, notices)
+    return site_of(content, registers, [resolve_notice(notice, registers) for notice in content.notices])
 
 
 def site_of(content: ValidContent, registers: Registers, notices: list[Notice]) -> Site:
@@ -198,15 +188,6 @@ def site_of(content: ValidContent, registers: Registers, notices: list[Notice]) 
 def in_site_order(notices: list[Notice]) -> tuple[Notice, ...]:
     """The main notice, then the others by title."""
     return tuple(sorted(notices, key=lambda n: (not n.is_main, n.title.lower(), n.slug)))
-
-
-def _same_entries(previous: Site, content: ValidContent) -> bool:
-    """Whether every register entry and contact is the very object the previous site resolved from."""
-    pairs = ((previous.lawful_bases, content.lawful_bases), (previous.legislation, content.legislation),
-             (previous.organisations, content.organisations),
-             (tuple(previous.contacts.values()), content.site.contacts))
-    return all(len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
-               for old, new in pairs)
 
 
 def resolve_notice(notice: NoticeBase, registers: Registers) -> Notice:

@@ -126,10 +126,10 @@ def scaffold(root: Path, slug: str, title: str) -> str:
 
 def _print_what_is_left(root: Path, shown: str) -> None:
     """The build's problems in the new file: the compliance check's warnings name what is left."""
-    from .build import run_pipeline
+    from .build import build_in_memory
     from .diagnostics import format_diagnostics
 
-    result = run_pipeline(root, render=False)
+    result = build_in_memory(root)
     mine = [d for d in result.diagnostics.sorted() if d.path == shown]
     if mine:
         print(f"Still to fill in ({len(mine)}):")

@@ -1,7 +1,7 @@
 """Preview: the build pipeline in a loop, served from memory, reloading the browser on save.
 
 `notices serve` never writes to site/: each save rebuilds the site in memory, remaking only
-what the save changed (see `BuildMemo` in build.py), and the open page reloads itself through
+what the save changed (see preview_cache.py), and the open page reloads itself through
 the `livereload` package's script and WebSocket. File changes come from `watchfiles`
 (inotify, no polling) and are grouped over 50 ms, so an editor's write-and-rename is one
 rebuild. When the content is broken every page shows the errors instead, until a save
@@ -28,10 +28,10 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 
 from . import preview_access
-from .build import BuildMemo, run_pipeline
+from .build import build_in_memory
 from .diagnostics import Diagnostic, Severity
 from .environment import create_environment
-from .incremental import LazyFiles
+from .preview_cache import LazyFiles, PreviewCache
 from .preview_page import error_page, inject_reload_script
 from .preview_report import BugReport, Findings
 from .project import templates_folder
@@ -70,7 +70,7 @@ class Preview:
         self.templates_env = create_environment(templates_folder(root))
         self.templates_env.auto_reload = True
         # What did not change is kept from one save to the next: a save rebuilds what it touched.
-        self.memo = BuildMemo()
+        self.cache = PreviewCache()
         self.served: dict[str, tuple[bytes, bytes]] = {}
         """Each page as built and as served (with the reload script), to skip unchanged pages."""
         self.findings = Findings()
@@ -80,8 +80,8 @@ class Preview:
         """Run the pipeline in memory, report what changed in its findings, and swap in what it made."""
         cause = f" after a change to {_describe(changed)}" if changed else ""
         try:
-            result = run_pipeline(self.root, base_url=self.base_url, templates_env=self.templates_env,
-                                  memo=self.memo)
+            result = build_in_memory(self.root, base_url=self.base_url, templates_env=self.templates_env,
+                                     cache=self.cache)
             problems = tuple(result.diagnostics.sorted())
             if result.diagnostics.has_errors():
                 self.snapshot = Snapshot({}, problems)
@@ -92,7 +92,7 @@ class Preview:
         except Exception as exc:  # a bug in the generator must not stop the preview
             failure = self.bugs.diagnose(exc, "building the site", list(changed))
             self.snapshot = Snapshot({}, (failure,), bug=True)
-            self.memo = BuildMemo()  # it may hold half of the failed build: start the next one afresh
+            self.cache = PreviewCache()  # it may hold half of the failed build: start the next one afresh
         return self.snapshot
 
     def _served_files(self, built: Mapping[str, bytes]) -> LazyFiles:
@@ -128,7 +128,7 @@ class Preview:
         if name in snapshot.files:
             try:
                 return 200, _content_type(name), snapshot.files[name], ""
-            except Exception as exc:  # made now (see incremental.MADE_WHEN_ASKED): a bug, shown as one
+            except Exception as exc:  # made now (see preview_cache.MADE_WHEN_ASKED): a bug, shown as one
                 failure = self.bugs.diagnose(exc, f"making {name}", [])
                 return self._error_page(Snapshot({}, (failure,), bug=True))
         if f"{path}/index.html" in snapshot.files:

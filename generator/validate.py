@@ -8,16 +8,14 @@ turning a pydantic error into plain words is `messages.report_model_errors`' job
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from . import schema
-from .checked_files import ValidationCache, load_checked, report_duplicate_ids, validate_file
+from .checked_files import load_checked, report_duplicate_ids, validate_file
 from .diagnostics import Diagnostics
 from .load import SourceFile
 from .notice_files import validate_notices
@@ -53,17 +51,14 @@ class SharedContent:
     sources: dict[str, SourceFile]
 
 
-def validate_content(
-    root: Path, diagnostics: Diagnostics, cache: ValidationCache | None = None
-) -> ValidContent | None:
-    """Load and validate `root/content`; None when any error was found."""
-    shared = validate_shared(root, diagnostics, cache)
+def validate_content(root: Path, diagnostics: Diagnostics) -> ValidContent | None:
+    """Load and validate the whole of `root/content`, every notice whole (the build takes one notice at
+    a time instead: one_notice.py); None when any error was found."""
+    shared = validate_shared(root, diagnostics)
     if shared is None:
         return None
     folder = root / "content" / "notices"
-    notices = validate_notices(folder, shared.context, shared.sources, diagnostics, cache)
-    if cache is not None:
-        cache.forget_the_rest()
+    notices = validate_notices(folder, shared.context, shared.sources, diagnostics)
     if diagnostics.errors or shared.site is None:
         return None
     return valid_content(shared, notices)
@@ -77,9 +72,7 @@ def valid_content(shared: SharedContent, notices: list[schema.NoticeBase]) -> Va
                         registers["organisations"], notices, shared.sources)
 
 
-def validate_shared(
-    root: Path, diagnostics: Diagnostics, cache: ValidationCache | None = None
-) -> SharedContent | None:
+def validate_shared(root: Path, diagnostics: Diagnostics) -> SharedContent | None:
     """The registers and site.yaml of `root/content`; None when there is no content folder."""
     content = root / "content"
     if not content.is_dir():
@@ -90,19 +83,18 @@ def validate_shared(
     registers: dict[str, list[Any]] = {}
     context: dict[str, dict[str, str]] = {}
     for name, (filename, model) in REGISTERS.items():
-        source = load_checked(content / "definitions" / filename, diagnostics, cache)
+        source = load_checked(content / "definitions" / filename, diagnostics)
         entries: list[Any] = []
         if source is not None:
             sources[name] = source
-            check = partial(validate_file, source, model, diagnostics)
-            parsed = cache.checked_once(source, (model,), diagnostics, check) if cache else check()
+            parsed = validate_file(source, model, diagnostics)
             entries = list(getattr(parsed, name)) if parsed else _salvage_ids(source, name)
         registers[name] = entries
         if source is not None:  # an unreadable register: its references are not checked
             context[name] = {_entry_id(e): _entry_kind(e, name) for e in entries if _entry_id(e)}
             report_duplicate_ids(source, (name,), diagnostics)
 
-    site_source = load_checked(content / "site.yaml", diagnostics, cache)
+    site_source = load_checked(content / "site.yaml", diagnostics)
     site: schema.SiteFile | None = None
     if site_source is not None:
         sources["site"] = site_source
@@ -110,10 +102,7 @@ def validate_shared(
         context["contacts"] = {
             c["id"]: "contact" for c in contacts if isinstance(c, dict) and isinstance(c.get("id"), str)
         } if isinstance(contacts, list) else {}
-        check_site: Callable[[], schema.SiteFile | None] = partial(
-            validate_file, site_source, schema.SiteFile, diagnostics, context)
-        site = (cache.checked_once(site_source, (repr(context),), diagnostics, check_site) if cache
-                else check_site())
+        site = validate_file(site_source, schema.SiteFile, diagnostics, context)
         report_duplicate_ids(site_source, ("contacts",), diagnostics)
     return SharedContent(site, registers, context, sources)
 

@@ -18,7 +18,9 @@ from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
+from . import parallel
 from .site_folder import MANIFEST as MANIFEST
 from .site_folder import (
     STAGING_MARKER,
@@ -46,6 +48,38 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
         staging.abort()
         raise
     staging.commit()
+
+
+class Output(Protocol):
+    """Where a build puts what it makes: a staging folder (`Staging`), or the preview's memory."""
+
+    names: list[str]
+
+    def add(self, name: str, body: bytes) -> None: ...
+    def write(self, name: str, body: bytes) -> None: ...
+    def write_parts(self, name: str, parts: Iterable[bytes]) -> None: ...
+    def record(self, names: list[str]) -> None: ...
+
+
+class InMemory:
+    """An `Output` that keeps every file in memory (the preview, the tests): never forked into."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.names: list[str] = []
+
+    def add(self, name: str, body: bytes) -> None:
+        self.files[name] = body
+        self.names.append(name)
+
+    def write(self, name: str, body: bytes) -> None:
+        self.files[name] = body
+
+    def write_parts(self, name: str, parts: Iterable[bytes]) -> None:
+        self.files[name] = b"".join(parts)
+
+    def record(self, names: list[str]) -> None:
+        self.names += names
 
 
 class Staging:
@@ -160,7 +194,12 @@ class Staging:
     def _write_file(self, target: str, parts: Iterable[bytes], old: int | None = None) -> bool:
         """Write `parts` to `target`; whether they are the very bytes of the open file `old`."""
         same = old is not None
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            descriptor = os.open(target, flags, 0o644)
+        except FileExistsError:  # made twice (two notices with one slug): it may be a link to the old site's
+            os.unlink(target)
+            descriptor = os.open(target, flags, 0o644)
         try:
             if self._umask & 0o044:
                 os.fchmod(descriptor, 0o644)  # whatever the umask: web servers need to read it
@@ -259,8 +298,6 @@ def _swap(staging: Path, out: Path) -> None:
 def _remove(folder: Path) -> None:
     """Remove the old site, swapped out. A big one on both cores: at 10,000 notices its 30,000 files
     and folders take 1.4-1.6 s to remove on one, 1.1-1.2 s on two."""
-    from . import parallel
-
     names = os.listdir(folder)
     if parallel.would_fork(len(names), threshold=parallel.LOAD_THRESHOLD):
         shares = parallel.worker_count() * 4  # a few each, so one slow share does not hold up the end

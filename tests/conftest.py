@@ -17,7 +17,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE = PROJECT / "tests" / "fixtures"
-"""A project folder whose content/ the tests own; run_pipeline(FIXTURE, render=False) reads it as is
+"""A project folder whose content/ the tests own; build_in_memory(FIXTURE) reads it as is
 (rendering needs templates/: use `copy_project`, which adds the project's own)."""
 
 

@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import notices
 
-from generator.build import run_pipeline
+from generator.build import build_in_memory
 from generator.check import ComplianceReport, check_site
 from generator.diagnostics import Diagnostics
 from generator.resolve import resolve_references
@@ -48,7 +48,7 @@ def edit(root: Path, path: str, old: str, new: str) -> None:
 
 def check(root: Path) -> tuple[list[tuple[str, int, int, str]], ComplianceReport]:
     """Findings as (path, line, column, rule), and the table; the content must have no errors."""
-    result = run_pipeline(root, render=False)
+    result = build_in_memory(root)
     assert not result.diagnostics.errors, [d.text() for d in result.diagnostics.errors]
     assert result.compliance is not None
     found = [(d.path, d.line, d.column, d.rule) for d in result.diagnostics.warnings if d.rule]

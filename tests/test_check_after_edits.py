@@ -12,9 +12,10 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from generator.build import BuildMemo, run_pipeline
+from generator.build import build_in_memory
 from generator.check import ComplianceReport, check_site
 from generator.diagnostics import Diagnostics
+from generator.preview_cache import PreviewCache
 from generator.resolve import Site, resolve_references
 from generator.validate import ValidContent, validate_content
 
@@ -42,15 +43,15 @@ def save(root: Path, old: str, new: str) -> None:
 
 
 def test_the_preview_follows_edits_to_the_main_notices_rights_list(project: Path) -> None:
-    memo = BuildMemo()
-    first = run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    first = build_in_memory(project, base_url=BASE, cache=memo)
     assert status(first.compliance, SERVICE, "withdraw-consent") == "inherited"
     save(project, WITHDRAW, "")
-    without = run_pipeline(project, base_url=BASE, memo=memo)
+    without = build_in_memory(project, base_url=BASE, cache=memo)
     assert status(without.compliance, SERVICE, "withdraw-consent") == "missing"
     assert any(d.rule == "withdraw-consent" for d in without.diagnostics.warnings)
     save(project, "    - right: object\n", WITHDRAW + "    - right: object\n")
-    again = run_pipeline(project, base_url=BASE, memo=memo)
+    again = build_in_memory(project, base_url=BASE, cache=memo)
     assert status(again.compliance, SERVICE, "withdraw-consent") == "inherited"
 
 

@@ -19,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from generator.build import BuildMemo, run_pipeline
+from generator.build import build_in_memory
 from generator.environment import create_environment
+from generator.preview_cache import PreviewCache
 from generator.schema import Contact, LawfulBasis, Organisation
 
 
@@ -152,16 +153,16 @@ def test_the_preview_shows_an_edited_register_entry_and_component_at_once(projec
     base = "http://127.0.0.1:8000/"
     env = create_environment(project / "templates")
     env.auto_reload = True  # as the preview has it
-    memo = BuildMemo()
-    run_pipeline(project, base_url=base, templates_env=env, memo=memo)
+    memo = PreviewCache()
+    build_in_memory(project, base_url=base, templates_env=env, cache=memo)
     save(project / "content/definitions/organisations.yaml", "short_name: Health\n",
          "short_name: NHS health\n")
     save(project / "templates/components/macros.html", '<li class="lawful-basis">',
          '<li class="lawful-basis lawful-basis-cited">')
-    after = run_pipeline(project, base_url=base, templates_env=env, memo=memo)
+    after = build_in_memory(project, base_url=base, templates_env=env, cache=memo)
     page = after.files["childrens-social-care/index.html"].decode("utf-8")
     assert "<li>NHS health</li>" in page and '<li class="lawful-basis lawful-basis-cited">' in page
-    full = run_pipeline(project, base_url=base)
+    full = build_in_memory(project, base_url=base)
     assert [name for name in full.files if after.files[name] != full.files[name]] == []
 
 

@@ -21,9 +21,12 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURE, notices
 
 from generator import export, jsonld
-from generator.build import run_pipeline
+from generator.build import build_in_memory
+from generator.diagnostics import Diagnostics
 from generator.links import existing_file, resolve_link
 from generator.processing import SEPARATOR, csv_line, list_cell, safe_cell
+from generator.resolve import Site, resolve_references
+from generator.validate import validate_content
 
 BASE = yaml.safe_load((FIXTURE / "content" / "site.yaml").read_text("utf-8"))["base_url"]
 DPV_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
@@ -134,10 +137,17 @@ def test_notice_data_follows_its_published_schema_and_the_schema_has_teeth(built
     assert list(jsonschema.Draft202012Validator(index_schema).iter_errors(index)) == []
 
 
+def whole_site(root: Path) -> Site:
+    """The site with every notice whole, as each notice's own page sees it."""
+    content = validate_content(root, Diagnostics(root))
+    assert content is not None
+    return resolve_references(content)
+
+
 def test_notice_data_is_what_the_export_models_make_of_it() -> None:
     """notice.json is built by hand for speed: it must be, byte for byte, what validating it against
     the export models and writing those out gives (the models the published schema comes from)."""
-    site = run_pipeline(FIXTURE, render=False).site
+    site = whole_site(FIXTURE)
     assert site is not None
     for notice in site.notices:
         data, _ = export.notice_data(site, notice)
@@ -256,11 +266,11 @@ def test_json_ld_marks_special_category_and_criminal_offence_data(built_site: Pa
 def test_an_edited_register_entry_shows_in_the_next_build_in_the_same_process(project: Path) -> None:
     """What is made of each register entry is kept with the entry: the preview's next build, with the
     edited register, shows the entry as it is now."""
-    first = run_pipeline(project)
+    first = build_in_memory(project)
     path = project / "content/definitions/organisations.yaml"
     path.write_text(path.read_text("utf-8").replace("name: Bradford Children and Families Trust",
                                                     "name: Bradford Children’s Trust"), "utf-8")
-    second = run_pipeline(project)
+    second = build_in_memory(project)
     for result, name in ((first, "Bradford Children and Families Trust"),
                          (second, "Bradford Children’s Trust")):
         data = json.loads(result.files["childrens-social-care/notice.json"])
@@ -274,7 +284,7 @@ def test_json_ld_of_a_site_published_elsewhere_uses_its_own_address(project: Pat
     path.write_text(path.read_text("utf-8").replace("article_6: [art6-1-a, art6-1-b, art6-1-c, art6-1-d]",
                                                     "article_6: [art6-1-e, art6-1-ea]"), "utf-8")
     for base in ("https://one.example/privacy/", "https://two.example/"):
-        result = run_pipeline(project, base_url=base)
+        result = build_in_memory(project, base_url=base)
         peh, csc = (json_ld(BeautifulSoup(result.files[f"{slug}/index.html"], "html.parser"))
                     for slug in ("prevention-and-early-help", "childrens-social-care"))
         iris = [b["@id"] for b in peh["dpv:hasLegalBasis"]]
@@ -285,7 +295,7 @@ def test_json_ld_of_a_site_published_elsewhere_uses_its_own_address(project: Pat
 
 
 def test_json_ld_is_the_json_the_standard_library_writes() -> None:
-    site = run_pipeline(FIXTURE, render=False).site
+    site = whole_site(FIXTURE)
     assert site is not None
     for notice in site.notices:
         text = json.dumps(jsonld.describe_notice(site, notice), ensure_ascii=False, separators=(",", ":"))

@@ -8,8 +8,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from generator import incremental
-from generator.build import BuildMemo, BuildResult, run_pipeline
+from generator import preview_cache as incremental
+from generator.build import BuildResult, build_in_memory
+from generator.preview_cache import PreviewCache
 
 BASE = "http://127.0.0.1:8000/"  # the preview builds for the address it serves at
 SERVICE = "content/notices/prevention-and-early-help.yaml"
@@ -26,7 +27,7 @@ def edit(root: Path, name: str, old: str, new: str) -> None:
 
 
 def assert_same_as_full_build(root: Path, incremental: BuildResult) -> None:
-    full = run_pipeline(root, base_url=BASE)
+    full = build_in_memory(root, base_url=BASE)
     assert sorted(incremental.files) == sorted(full.files)
     different = [name for name in full.files if incremental.files[name] != full.files[name]]
     assert different == [], f"the rebuild differs from a full build in {different}"
@@ -34,8 +35,8 @@ def assert_same_as_full_build(root: Path, incremental: BuildResult) -> None:
 
 
 def test_each_kind_of_save_rebuilds_exactly_what_a_full_build_makes(project: Path) -> None:
-    memo = BuildMemo()
-    before = run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    before = build_in_memory(project, base_url=BASE, cache=memo)
     assert before.files and not before.diagnostics.errors
     edits: list[tuple[str, Callable[[], object], str | None]] = [
         ("a notice", lambda: edit(project, SERVICE, "title: Prevention and Early Help",
@@ -57,7 +58,7 @@ def test_each_kind_of_save_rebuilds_exactly_what_a_full_build_makes(project: Pat
     ]
     for what, make_edit, shown in edits:
         make_edit()
-        after = run_pipeline(project, base_url=BASE, memo=memo)
+        after = build_in_memory(project, base_url=BASE, cache=memo)
         assert after.files != before.files, f"saving {what} changed nothing: the test would prove nothing"
         if shown:
             assert any(shown.encode() in body for body in after.files.values()), what
@@ -68,10 +69,10 @@ def test_each_kind_of_save_rebuilds_exactly_what_a_full_build_makes(project: Pat
 
 
 def test_a_notice_edit_keeps_the_other_notices_pages_as_they_were(project: Path) -> None:
-    memo = BuildMemo()
-    first = run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    first = build_in_memory(project, base_url=BASE, cache=memo)
     edit(project, SERVICE, "title: Prevention and Early Help", "title: Early Help")
-    second = run_pipeline(project, base_url=BASE, memo=memo)
+    second = build_in_memory(project, base_url=BASE, cache=memo)
     # The very bytes from before: the page was not rendered, checked or re-read again.
     assert second.files[UNTOUCHED_PAGE] is first.files[UNTOUCHED_PAGE]
     assert second.files["prevention-and-early-help/index.html"] is not first.files[
@@ -81,46 +82,49 @@ def test_a_notice_edit_keeps_the_other_notices_pages_as_they_were(project: Path)
 
 
 def test_an_error_then_its_fix_gives_the_same_problems_as_a_full_build(project: Path) -> None:
-    memo = BuildMemo()
-    run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    build_in_memory(project, base_url=BASE, cache=memo)
     edit(project, SERVICE, "organisation: health-services", "organisation: helth-services")
-    broken = run_pipeline(project, base_url=BASE, memo=memo)
+    broken = build_in_memory(project, base_url=BASE, cache=memo)
     assert any("helth-services" in d.message for d in broken.diagnostics.errors)
-    assert broken.diagnostics.sorted() == run_pipeline(project, base_url=BASE).diagnostics.sorted()
+    assert broken.diagnostics.sorted() == build_in_memory(project, base_url=BASE).diagnostics.sorted()
     edit(project, SERVICE, "organisation: helth-services", "organisation: health-services")
-    fixed = run_pipeline(project, base_url=BASE, memo=memo)
+    fixed = build_in_memory(project, base_url=BASE, cache=memo)
     assert not fixed.diagnostics.errors
     assert_same_as_full_build(project, fixed)
 
 
-def test_a_template_that_lists_every_notice_on_a_notice_page_is_followed(project: Path) -> None:
-    """A notice page that shows other notices' titles must change when one of them does."""
-    memo = BuildMemo()
+def test_a_notice_page_sees_the_main_notice_and_itself_and_follows_the_main_notice(project: Path) -> None:
+    """A service notice's page is made with that notice alone and the main one (docs/templates.md):
+    it changes when the main notice does, and not when another service notice does."""
+    memo = PreviewCache()
     edit(project, "templates/service-notice.html", "{% block content %}",
-         "{% block content %}<p>{% for other in site.notices %}{{ other.title }} {% endfor %}</p>")
-    run_pipeline(project, base_url=BASE, memo=memo)
+         "{% block content %}<p>{% for other in site.notices %}{{ other.title }}; {% endfor %}</p>")
+    build_in_memory(project, base_url=BASE, cache=memo)
     edit(project, "content/notices/children-social-care.yaml", "title: Children’s Social Care",
          "title: Social Care for Children")
-    after = run_pipeline(project, base_url=BASE, memo=memo)
-    assert b"Social Care for Children" in after.files["prevention-and-early-help/index.html"]
+    edit(project, "content/notices/main.yaml", "title: Privacy notice", "title: Our privacy notice")
+    after = build_in_memory(project, base_url=BASE, cache=memo)
+    assert b"<p>Our privacy notice; Prevention and Early Help; </p>" in after.files[
+        "prevention-and-early-help/index.html"]
     assert_same_as_full_build(project, after)
 
 
 def test_a_renamed_notice_file_is_read_under_its_new_name(project: Path) -> None:
-    memo = BuildMemo()
-    run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    build_in_memory(project, base_url=BASE, cache=memo)
     shutil.move(project / SERVICE, project / "content/notices/early-help.yaml")
-    after = run_pipeline(project, base_url=BASE, memo=memo)
+    after = build_in_memory(project, base_url=BASE, cache=memo)
     assert_same_as_full_build(project, after)
 
 
 def test_the_pages_that_list_every_notice_in_full_are_made_when_asked_for(project: Path) -> None:
     """After a notice edit the preview leaves the sharing page, the lawful bases page and
     processing.csv until the browser asks; what it then makes is what a full build makes."""
-    memo = BuildMemo()
-    run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    build_in_memory(project, base_url=BASE, cache=memo)
     edit(project, SERVICE, "title: Prevention and Early Help", "title: Early Help First")
-    after = run_pipeline(project, base_url=BASE, memo=memo)
+    after = build_in_memory(project, base_url=BASE, cache=memo)
     assert isinstance(after.files, incremental.LazyFiles)
     waiting = [name for name in incremental.MADE_WHEN_ASKED if not after.files.ready(name)]
     assert waiting == list(incremental.MADE_WHEN_ASKED)
@@ -130,18 +134,18 @@ def test_the_pages_that_list_every_notice_in_full_are_made_when_asked_for(projec
 
 
 def test_a_link_to_a_lawful_basis_is_still_checked_while_its_page_waits(project: Path) -> None:
-    memo = BuildMemo()
-    run_pipeline(project, base_url=BASE, memo=memo)
+    memo = PreviewCache()
+    build_in_memory(project, base_url=BASE, cache=memo)
     edit(project, SERVICE, "title: Prevention and Early Help", "title: Early Help First")
     edit(project, "templates/service-notice.html", "{% block content %}",
          '{% block content %}<a href="{{ root }}lawful-bases/#no-such-basis">x</a>')
-    broken = run_pipeline(project, base_url=BASE, memo=memo)  # a template change: every page made
+    broken = build_in_memory(project, base_url=BASE, cache=memo)  # a template change: every page made
     assert any("no-such-basis" in d.message for d in broken.diagnostics.errors)
     edit(project, "templates/service-notice.html", '<a href="{{ root }}lawful-bases/#no-such-basis">x</a>',
          '<a href="{{ root }}lawful-bases/#art6-1-e">x</a>')
-    run_pipeline(project, base_url=BASE, memo=memo)
+    build_in_memory(project, base_url=BASE, cache=memo)
     edit(project, SERVICE, "title: Early Help First", "title: Early Help Second")
-    after = run_pipeline(project, base_url=BASE, memo=memo)  # a notice edit: the page waits, its ids stay
+    after = build_in_memory(project, base_url=BASE, cache=memo)  # a notice edit: the page waits, its ids stay
     assert isinstance(after.files, incremental.LazyFiles) and not after.files.ready("lawful-bases/index.html")
     assert not after.diagnostics.errors
     assert_same_as_full_build(project, after)
@@ -154,12 +158,60 @@ def test_a_component_edit_reaches_the_components_that_use_it_in_the_preview(proj
 
     env = create_environment(project / "templates")
     env.auto_reload = True  # as the preview keeps it (serve.py)
-    memo = BuildMemo()
-    run_pipeline(project, base_url=BASE, templates_env=env, memo=memo)
+    memo = PreviewCache()
+    build_in_memory(project, base_url=BASE, templates_env=env, cache=memo)
     edit(project, "templates/components/macros.html", '<section class="notice-section"',
          '<section class="notice-section edited"')
-    after = run_pipeline(project, base_url=BASE, templates_env=env, memo=memo)
+    after = build_in_memory(project, base_url=BASE, templates_env=env, cache=memo)
     page = after.files["prevention-and-early-help/index.html"]
     assert b'id="changes"' in page
     assert b'<section class="notice-section"' not in page, "a section kept the markup from before the save"
     assert_same_as_full_build(project, after)
+
+
+def test_saves_to_several_different_notices_of_real_size_rebuild_what_notices_build_writes(
+    tmp_path: Path,
+) -> None:
+    """Forty different notices of real size (benchmarks/scale.py): after each save to one of them (its
+    title, its lawful bases, a recipient, a new notice, a deleted one) the preview's files are, byte
+    for byte, those `notices build` writes, the problems too; and unchanged pages are kept."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from scale import write_content
+
+    from generator.build import build
+
+    root = tmp_path / "project"
+    write_content(root, 40)
+    cache = PreviewCache()
+    first = build_in_memory(root, base_url=BASE, cache=cache)
+    notices = "content/notices/"
+    saves: list[Callable[[], None]] = [
+        lambda: edit(root, notices + "service-3.yaml", "title: Service 3\n", "title: Service three\n"),
+        lambda: edit(root, notices + "service-7.yaml", "article_6: [art6-1-a, art6-1-c, art6-1-e]",
+                     "article_6: [art6-1-e]"),
+        lambda: edit(root, notices + "service-12.yaml", "  recipients:\n    - organisation: synthetic-",
+                     "  recipients:\n    - organisation: synthetic-organisation-0\n"
+                     "    - organisation: synthetic-"),
+        lambda: add_copy(root / notices / "service-20.yaml", root / notices / "copy.yaml"),
+        lambda: (root / notices / "service-30.yaml").unlink(),
+    ]
+    for number, save in enumerate(saves):
+        save()
+        after = build_in_memory(root, base_url=BASE, cache=cache)
+        site = tmp_path / f"site-{number}"
+        full = build(root, site, base_url=BASE)
+        assert not full.diagnostics.errors and after.diagnostics.items == full.diagnostics.items
+        written = {path.relative_to(site).as_posix(): path.read_bytes()
+                   for path in sorted(site.rglob("*")) if path.is_file()}
+        written.pop(".notices-manifest.json")
+        assert sorted(after.files) == sorted(written)
+        assert [name for name in written if after.files[name] != written[name]] == []
+    assert after.files["service-5/index.html"] is first.files["service-5/index.html"]  # kept, not made again
+
+
+def add_copy(original: Path, copy: Path) -> None:
+    text = original.read_text("utf-8")
+    copy.write_text(text.replace(f"slug: {original.stem}", "slug: a-copy").replace("title: ", "title: A "),
+                    "utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import FIXTURE, notices
 
-from generator.build import run_pipeline
+from generator.build import build_in_memory
 from generator.register_text import RULE
 
 PEH = "content/notices/prevention-and-early-help.yaml"
@@ -31,7 +31,7 @@ def where(root: Path, path: str, typed: str) -> tuple[int, int]:
 
 
 def found(root: Path) -> list[tuple[str, int, int, str, str]]:
-    result = run_pipeline(root, render=False)
+    result = build_in_memory(root)
     assert not result.diagnostics.errors, [d.text() for d in result.diagnostics.errors]
     return sorted((d.path, d.line, d.column, d.message, d.hint) for d in result.diagnostics.warnings
                   if d.rule == RULE)

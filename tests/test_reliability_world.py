@@ -261,14 +261,14 @@ def test_eight_builds_at_once_all_succeed_or_say_another_is_running(project: Pat
 SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from generator import cli, parallel, per_notice
-parallel.LOAD_THRESHOLD, parallel.THRESHOLD = 2, 1  # each notice in a worker, as in a big build
-real = per_notice._take_through
+from generator import build, cli, parallel
+parallel.THRESHOLD = 1  # each notice in a worker, as in a big build
+real = build.take_through
 def slow(*args):
     Path(sys.argv[1]).touch()
     time.sleep(0.5)
     return real(*args)
-per_notice._take_through = slow
+build.take_through = slow
 sys.exit(cli.main(sys.argv[2:]))
 """
 

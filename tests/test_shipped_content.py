@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import PROJECT, copy_shipped_project, notices
 
-from generator.build import BuildResult, run_pipeline
+from generator.build import BuildResult, build_in_memory
 
 CARE, EARLY_HELP = "childrens-social-care", "prevention-and-early-help"
 KNOWN_GAPS = {
@@ -35,7 +35,7 @@ KNOWN_GAPS = {
 @pytest.fixture(scope="module")
 def checked() -> BuildResult:
     """The shipped content through every stage but rendering (which reads and writes nothing more)."""
-    return run_pipeline(PROJECT, render=False)
+    return build_in_memory(PROJECT)
 
 
 def test_the_shipped_content_builds_without_errors(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURE, notices
 
 from generator import environment
-from generator.build import run_pipeline
+from generator.build import build_in_memory
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:
@@ -168,13 +168,13 @@ def test_templates_compiled_on_an_earlier_run_are_compiled_again_once_edited(
     """Compiled templates are kept between runs (environment.template_cache); an edit is never hidden."""
     cache = tmp_path / "cache"
     monkeypatch.setenv(environment.CACHE_VARIABLE, str(cache))
-    first = run_pipeline(project)
+    first = build_in_memory(project)
     assert b"Printed on recycled paper" not in first.files["index.html"]
     assert any(cache.iterdir()), "nothing was kept"
     template = project / "templates/index.html"
     template.write_text(template.read_text("utf-8").replace(
         "<h1>Privacy notices</h1>", "<h1>Privacy notices</h1><p>Printed on recycled paper</p>"), "utf-8")
-    second = run_pipeline(project)
+    second = build_in_memory(project)
     assert b"Printed on recycled paper" in second.files["index.html"]
     assert second.files["sharing/index.html"] == first.files["sharing/index.html"]
 
@@ -184,5 +184,5 @@ def test_no_compiled_templates_are_kept_when_asked(
 ) -> None:
     monkeypatch.setenv(environment.CACHE_VARIABLE, "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert run_pipeline(project).files
+    assert build_in_memory(project).files
     assert not (tmp_path / "xdg").exists()

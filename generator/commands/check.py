@@ -76,18 +76,8 @@ def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
 
 
 def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
-    """The staff compliance report. After a big check the site has each notice's outline; a report
-    template that reads more of a notice is given the whole notices, from a build in memory."""
-    from ..outline import NeedsWholeNotice
+    """The staff compliance report (it sees each service notice's summary, as the listing pages do)."""
     from ..report import write_report
 
     assert result.compliance is not None and result.site is not None
-    templates = templates_folder(root)
-    try:
-        return write_report(result.compliance, result.site, items, templates, folder)
-    except NeedsWholeNotice:
-        from ..build import run_pipeline
-
-        whole = run_pipeline(root, render=False)
-        assert whole.compliance is not None and whole.site is not None
-        return write_report(whole.compliance, whole.site, items, templates, folder)
+    return write_report(result.compliance, result.site, items, templates_folder(root), folder)

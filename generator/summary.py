@@ -1,23 +1,24 @@
-"""A service notice in outline: what the pages that list every notice show of it, and no more.
+"""What the pages that list every notice see of each service notice: its summary.
 
-A big build (see per_notice.py) takes each service notice through every stage in a worker and
-keeps only its outline: at 10,000 notices the whole notices would take 600 MB, their outlines
-30 MB. The outline is the resolved `Notice` with its content cut down to a `NoticeSummary`; the
-lists, the sharing and lawful-bases tables, the feed, the sitemap and notices.json read nothing
-else. A template that does read more of a notice's content there raises `NeedsWholeNotice`, and
-the build is made again the usual way, with every notice whole: the output never depends on it.
+The home page, sharing/, lawful-bases/, the feed, the sitemap, processing.csv and notices.json list
+every notice. They see each service notice as a `Notice` whose register entries are whole (users,
+lawful bases, Acts, recipients, sources, contacts) and whose `content` is a `NoticeSummary`: the
+fields below, and no more. A notice's own page sees the whole notice. The build keeps only this of
+each notice once its own page is made, so 10,000 notices fit in a few tens of MB (docs/templates.md).
 
-What a worker sends back is unpickled by the parent, one notice after another, while the workers
-wait for the cores: so it is sent as plain tuples, strings and numbers (`NoticeOutline`,
-`NumberedOutcomes`), which unpickle several times faster than objects do.
+A listing template that reads more of a notice's content fails the build at its line, saying what to
+add here (`SummaryUndefined`); to show a new field on a listing page, add it to `NoticeSummary` and
+to `summary_of`.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import jinja2
 
 from .resolve import Notice, Recipient, Registers, Source
 from .schema import Change, ServiceNotice
@@ -25,34 +26,61 @@ from .schema import Change, ServiceNotice
 if TYPE_CHECKING:
     from .requirements import Outcome
 
-
-class NeedsWholeNotice(Exception):
-    """A page asked for more of a notice than its outline has (see the module's docstring)."""
+SUMMARY_MODULE = "generator/summary.py"
 
 
-class NoticeSummary(NamedTuple):
-    """The parts of a service notice's content that every notice has (see schema.NoticeBase); a
-    tuple, quick to send back from a worker."""
+@dataclass(frozen=True, slots=True)
+class NoticeSummary:
+    """A service notice's content as the pages that list every notice see it."""
 
     kind: str
+    """Always "service": the main notice is always whole."""
     slug: str
+    """The notice's address: its page is `{slug}/`."""
     title: str
     summary: str
+    """The one line shown in the list of notices."""
     last_updated: datetime.date
     version: str
-    changes: list[Change]
+    changes: tuple[Change, ...]
+    """Its dated changes, newest first, for the feed."""
 
-    def __getattr__(self, name: str) -> Any:  # only called for what the summary does not have
-        if name.startswith("_"):  # pickle and copy ask for these; they must see a plain object
-            raise AttributeError(name)
-        raise NeedsWholeNotice(f"reads `{name}` of each notice on a page that lists every notice")
+
+def summary_of(content: ServiceNotice) -> NoticeSummary:
+    return NoticeSummary("service", content.slug, content.title, content.summary, content.last_updated,
+                         content.version, tuple(content.changes))
+
+
+class NotInSummary(jinja2.UndefinedError):
+    """A page that lists every notice read a field of a notice that its summary does not have."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def explained(self) -> tuple[str, str]:
+        """The message and the hint, as the build reports them at the template's line."""
+        return (f"the pages that list every notice see each notice's summary (NoticeSummary); `{self.name}`"
+                " is not in it",
+                f"add it to NoticeSummary in {SUMMARY_MODULE}, or show it on the notice's own page")
+
+
+class SummaryUndefined(jinja2.StrictUndefined):
+    """Jinja2's StrictUndefined, saying so plainly when the missing value is a field of a summary."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        obj = kwargs.get("obj", args[1] if len(args) > 1 else None)
+        if isinstance(obj, NoticeSummary) and "name" in kwargs:
+            kwargs.update(hint=kwargs["name"], exc=NotInSummary)
+        super().__init__(*args, **kwargs)
 
 
 class NoticeOutline(NamedTuple):
-    """A service notice as a worker sends it back: its summary, and the register ids it names
-    (the parent has the register entries: sending them too would copy them once per notice)."""
+    """A service notice as the process that made its page sends it back: its summary and the register
+    ids it names (the receiver has the register entries: sending them would copy them once a notice).
+    Plain tuples and strings, which unpickle several times faster than objects do."""
 
-    summary: NoticeSummary
+    summary: tuple[Any, ...]
     users: tuple[str, ...]
     article_6: tuple[str, ...]
     article_9: tuple[str, ...]
@@ -67,9 +95,9 @@ class NoticeOutline(NamedTuple):
 def outline_of(notice: Notice) -> NoticeOutline:
     content = notice.content
     assert isinstance(content, ServiceNotice), "the main notice is always kept whole"
+    summary = summary_of(content)
     return NoticeOutline(
-        NoticeSummary("service", content.slug, content.title, content.summary, content.last_updated,
-                      content.version, list(content.changes)),
+        tuple(getattr(summary, name) for name in NoticeSummary.__dataclass_fields__),
         _ids(notice.users), _ids(notice.article_6), _ids(notice.article_9),
         _ids(notice.schedule_1), _ids(notice.criminal_offence), _ids(notice.acts), _ids(notice.contacts),
         tuple([(r.organisation.id, r.why) for r in notice.recipients]),
@@ -78,10 +106,10 @@ def outline_of(notice: Notice) -> NoticeOutline:
 
 
 def notice_from(outline: NoticeOutline, registers: Registers) -> Notice:
-    """The outline as a `Notice` whose entries are the parent's own register entries."""
+    """The outline as a `Notice` with its summary and the receiver's own register entries."""
     organisation, basis = registers.organisations.__getitem__, registers.lawful_bases.__getitem__
     return Notice(
-        content=outline.summary,
+        content=NoticeSummary(*outline.summary),
         users=tuple(map(organisation, outline.users)),
         article_6=tuple(map(basis, outline.article_6)),
         article_9=tuple(map(basis, outline.article_9)),
@@ -142,16 +170,3 @@ class NumberedOutcomes:
         if new:
             known += [self._kept.setdefault(outcome, outcome) for outcome in new]
         return dict(zip(requirements, map(known.__getitem__, numbered), strict=True))
-
-
-class EveryPage(Sequence[Any]):
-    """Stands for the list of every page on a page a worker makes alone: it has no such list."""
-
-    def __getitem__(self, index: Any) -> NoReturn:
-        raise NeedsWholeNotice("reads the list of every page on a notice's page")
-
-    def __len__(self) -> NoReturn:
-        raise NeedsWholeNotice("reads the list of every page on a notice's page")
-
-    def __iter__(self) -> Iterator[Any]:
-        raise NeedsWholeNotice("reads the list of every page on a notice's page")
