@@ -69,13 +69,13 @@ def _steps(root: Path, disk: Path) -> dict[str, Callable[[], None]]:
     import pydantic_core
     from yaml._yaml import CParser
 
-    from generator import export
+    from generator.content.notice_files import notice_paths, read_notice_file
+    from generator.content.resolve import Registers, resolve_notice, site_of
+    from generator.content.validate import valid_content, validate_shared
     from generator.diagnostics import Diagnostics
-    from generator.environment import create_environment
-    from generator.notice_files import notice_paths, read_notice_file
-    from generator.pages import notice_page
-    from generator.resolve import Registers, resolve_notice, site_of
-    from generator.validate import valid_content, validate_shared
+    from generator.site import export
+    from generator.site.environment import create_environment
+    from generator.site.pages import notice_page
 
     diagnostics = Diagnostics(root)
     shared = validate_shared(root, diagnostics)

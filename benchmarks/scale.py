@@ -184,7 +184,7 @@ def full_build(root: Path, out: Path) -> tuple[float, float]:
 
 def one_notice_rebuild(root: Path, runs: int) -> float:
     """Median ms to rebuild after editing one notice, on the preview's rebuild path."""
-    from generator.serve import Preview
+    from generator.preview.server import Preview
 
     preview = Preview(root, "https://example.org/", "")
     preview.rebuild()

@@ -4,7 +4,7 @@
 many, in a plain loop otherwise: the same function either way), then checks the notices together,
 makes the pages that list every notice from each one's summary (summary.py) and checks the links.
 `notices build` keeps what it made (`build`), `notices check` writes none of it (`check`), and the
-preview keeps it in memory with a cache in front (`build_in_memory`, preview_cache.py).
+preview keeps it in memory with a cache in front (`build_in_memory`, preview/cache.py).
 """
 
 from __future__ import annotations
@@ -18,29 +18,31 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import parallel, processing, schema
-from .check import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from . import parallel
+from .checks.compliance import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from .content import schema
+from .content.load import SourceFile
+from .content.notice_files import NoticeRead, check_together, notice_paths, read_notice_file
+from .content.resolve import Registers, Site, in_site_order, resolve_notice, site_of
+from .content.validate import SharedContent, valid_content, validate_shared
 from .diagnostics import Diagnostic, Diagnostics
-from .environment import create_environment
-from .export import INDEX_FILE
-from .linkreport import report_broken_links
-from .links import LinkReport, check_links
-from .load import SourceFile
-from .notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .one_notice import NoticeDone, Shared, Sound, find_main, take_through
-from .pages import PageRenderer, plan_pages
-from .preview_cache import MADE_WHEN_ASKED, LazyFiles, PreviewCache
+from .preview.cache import MADE_WHEN_ASKED, LazyFiles, PreviewCache
 from .project import templates_folder
-from .render import render_listings
-from .resolve import Registers, Site, in_site_order, resolve_notice, site_of
-from .summary import notice_from
-from .validate import SharedContent, valid_content, validate_shared
-from .write import InMemory, Output, Staging
+from .site import processing
+from .site.environment import create_environment
+from .site.export import INDEX_FILE
+from .site.linkreport import report_broken_links
+from .site.links import LinkReport, check_links
+from .site.pages import PageRenderer, plan_pages
+from .site.render import render_listings
+from .site.summary import notice_from
+from .site.write import InMemory, Output, Staging
 
 if TYPE_CHECKING:
     import jinja2
 
-    from .linkscan import PageScan
+    from .site.linkscan import PageScan
 
 
 @dataclass

@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "serve":
-            from .serve import serve
+            from .preview.server import serve
 
             return serve(root, host=args.host, port=args.port)
         with sigterm_as_interrupt():  # a cancelled CI job ends a build as Ctrl-C does
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "check":
                 return _check(root, args)
             if args.command == "new":
-                from .scaffold import new_notice
+                from .commands.new import new_notice
 
                 return new_notice(root, args.slug, args.title)
             return _schema(root, args)
@@ -208,7 +208,7 @@ def _project_root(args: argparse.Namespace) -> Path | None:
 def _build(root: Path, args: argparse.Namespace) -> int:
     from .build import build
     from .diagnostics import format_diagnostics
-    from .write import UnsafeOutput
+    from .site.write import UnsafeOutput
 
     out = (args.out or root / "site").resolve()
     try:
@@ -242,7 +242,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 
 def _base_url(value: str) -> str:
     """--base-url must be an http(s) address; a missing trailing slash is added."""
-    from .links import normalise_base_url
+    from .site.links import normalise_base_url
 
     try:
         return normalise_base_url(value)
@@ -251,7 +251,7 @@ def _base_url(value: str) -> str:
 
 
 def _schema(root: Path, args: argparse.Namespace) -> int:
-    from .jsonschema import SCHEMA_FOLDER, schema_files, write_schemas
+    from .content.jsonschema import SCHEMA_FOLDER, schema_files, write_schemas
 
     folder = (args.out or root / SCHEMA_FOLDER).resolve()
     changed = write_schemas(folder)

@@ -20,18 +20,18 @@ from pathlib import Path
 
 import jinja2
 
-from . import processing
-from .check import NoticeResult, check_notice
+from .checks.compliance import NoticeResult, check_notice
+from .content.load import SourceFile
+from .content.notice_files import NoticeRead, read_notice_file
+from .content.reading import UnreadableFile, read_content_file, read_start
+from .content.resolve import Notice, Registers, Site, resolve_notice
+from .content.schema import ServiceNotice
 from .diagnostics import Diagnostic
-from .load import SourceFile
-from .notice_files import NoticeRead, read_notice_file
-from .pages import PageRenderer, Rendered, notice_page
-from .reading import UnreadableFile, read_content_file, read_start
-from .render import write_out
-from .resolve import Notice, Registers, Site, resolve_notice
-from .schema import ServiceNotice
-from .summary import NoticeOutline, NumberedOutcomes, SentOutcomes, outline_of
-from .write import Output
+from .site import processing
+from .site.pages import PageRenderer, Rendered, notice_page
+from .site.render import write_out
+from .site.summary import NoticeOutline, NumberedOutcomes, SentOutcomes, outline_of
+from .site.write import Output
 
 HEAD = 4096
 """How much of each file `find_main` reads first: `kind:` is near the top of every notice we know of."""

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from test_parallel import add_notices
 
-from generator import parallel, processing
+from generator import parallel
 from generator.build import BuildResult, build
 from generator.cli import main
+from generator.content.resolve import Registers, resolve_references
+from generator.content.validate import validate_content
 from generator.diagnostics import Diagnostics
 from generator.one_notice import HEAD, find_main
-from generator.resolve import Registers, resolve_references
-from generator.summary import NoticeSummary, notice_from, outline_of
-from generator.validate import validate_content
+from generator.site import processing
+from generator.site.summary import NoticeSummary, notice_from, outline_of
 
 MAIN = "content/notices/main.yaml"
 
@@ -120,7 +121,7 @@ def test_a_listing_page_that_reads_more_than_a_summary_fails_at_its_line_saying_
     errors = [text for text in err.splitlines() if ": error: " in text]
     assert errors == [
         f"templates/sharing.html:{line}:1: error: the pages that list every notice see each notice's"
-        " summary (NoticeSummary); `why` is not in it (add it to NoticeSummary in generator/summary.py,"
+        " summary (NoticeSummary); `why` is not in it (add it to NoticeSummary in generator/site/summary.py,"
         " or show it on the notice's own page)"]
     assert files(project / "site") == before
     assert main(["--root", str(project), "check"]) == 1
@@ -173,7 +174,7 @@ def test_processing_csv_in_parts_from_the_rows_kept_on_disk_is_the_whole_file(pr
 
 
 def test_a_file_written_in_parts_is_linked_when_unchanged(tmp_path: Path) -> None:
-    from generator.write import Staging
+    from generator.site.write import Staging
 
     out = tmp_path / "site"
     first = Staging(out)

@@ -18,10 +18,10 @@ from bs4 import BeautifulSoup
 from conftest import notices
 
 from generator.build import build_in_memory
-from generator.check import ComplianceReport, check_site
+from generator.checks.compliance import ComplianceReport, check_site
+from generator.content.resolve import resolve_references
+from generator.content.validate import validate_content
 from generator.diagnostics import Diagnostics
-from generator.resolve import resolve_references
-from generator.validate import validate_content
 
 CSC = "content/notices/children-social-care.yaml"
 PEH = "content/notices/prevention-and-early-help.yaml"

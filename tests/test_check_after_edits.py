@@ -13,11 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.build import build_in_memory
-from generator.check import ComplianceReport, check_site
+from generator.checks.compliance import ComplianceReport, check_site
+from generator.content.resolve import Site, resolve_references
+from generator.content.validate import ValidContent, validate_content
 from generator.diagnostics import Diagnostics
-from generator.preview_cache import PreviewCache
-from generator.resolve import Site, resolve_references
-from generator.validate import ValidContent, validate_content
+from generator.preview.cache import PreviewCache
 
 MAIN = "content/notices/main.yaml"
 BASE = "http://127.0.0.1:8000/"  # the preview builds for the address it serves at

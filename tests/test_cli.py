@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import Run, notices
 
 from generator.cli import main
-from generator.schema import ServiceNotice
+from generator.content.schema import ServiceNotice
 
 COMMANDS = ("build", "check", "new", "schema", "serve")
 

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from generator.build import build_in_memory
-from generator.environment import create_environment
-from generator.preview_cache import PreviewCache
-from generator.schema import Contact, LawfulBasis, Organisation
+from generator.content.schema import Contact, LawfulBasis, Organisation
+from generator.preview.cache import PreviewCache
+from generator.site.environment import create_environment
 
 
 def render(call: str, **values: object) -> BeautifulSoup:
@@ -132,7 +132,7 @@ def test_accessibility_statement_changes_with_site_yaml(project: Path) -> None:
     assert tested is not None and tested.get_text() == "4 March 2027"
 
 
-# --- Fragments made once (generator/fragments.py) ------------------------------------------------
+# --- Fragments made once (generator/site/fragments.py) ------------------------------------------------
 
 
 def test_a_cached_component_gives_what_the_component_gives_for_the_entry_given() -> None:

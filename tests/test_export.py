@@ -20,13 +20,13 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import FIXTURE, notices
 
-from generator import export, jsonld
 from generator.build import build_in_memory
+from generator.content.resolve import Site, resolve_references
+from generator.content.validate import validate_content
 from generator.diagnostics import Diagnostics
-from generator.links import existing_file, resolve_link
-from generator.processing import SEPARATOR, csv_line, list_cell, safe_cell
-from generator.resolve import Site, resolve_references
-from generator.validate import validate_content
+from generator.site import export, jsonld
+from generator.site.links import existing_file, resolve_link
+from generator.site.processing import SEPARATOR, csv_line, list_cell, safe_cell
 
 BASE = yaml.safe_load((FIXTURE / "content" / "site.yaml").read_text("utf-8"))["base_url"]
 DPV_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"

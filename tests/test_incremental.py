@@ -8,9 +8,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from generator import preview_cache as incremental
 from generator.build import BuildResult, build_in_memory
-from generator.preview_cache import PreviewCache
+from generator.preview import cache as incremental
+from generator.preview.cache import PreviewCache
 
 BASE = "http://127.0.0.1:8000/"  # the preview builds for the address it serves at
 SERVICE = "content/notices/prevention-and-early-help.yaml"
@@ -154,7 +154,7 @@ def test_a_link_to_a_lawful_basis_is_still_checked_while_its_page_waits(project:
 def test_a_component_edit_reaches_the_components_that_use_it_in_the_preview(project: Path) -> None:
     """A save to components/macros.html changes a notice's "Changes" section too, which
     components/history.html makes with the `section` macro it imports from macros.html."""
-    from generator.environment import create_environment
+    from generator.site.environment import create_environment
 
     env = create_environment(project / "templates")
     env.auto_reload = True  # as the preview keeps it (serve.py)

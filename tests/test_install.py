@@ -38,7 +38,7 @@ def test_the_wheel_holds_every_module_of_the_package(wheel: Path) -> None:
     in_source = {p.relative_to(PROJECT).as_posix() for p in (PROJECT / "generator").rglob("*.py")}
     with zipfile.ZipFile(wheel) as archive:
         in_wheel = {name for name in archive.namelist() if name.startswith("generator/")}
-    assert "generator/schema/__init__.py" in in_source
+    assert "generator/content/schema/__init__.py" in in_source
     assert in_source <= in_wheel, f"left out of the wheel: {sorted(in_source - in_wheel)}"
 
 

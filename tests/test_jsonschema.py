@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import FIXTURE, PROJECT, notices
 
-from generator.jsonschema import CONTENT_SCHEMAS, schema_files
+from generator.content.jsonschema import CONTENT_SCHEMAS, schema_files
 
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 CONTENT_FILES = sorted((FIXTURE / "content").rglob("*.yaml"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import notices
 
-from generator.links import check_links, normalise_base_url, resolve_link
-from generator.linkscan import compact, scan_file, scan_page
+from generator.site.links import check_links, normalise_base_url, resolve_link
+from generator.site.linkscan import compact, scan_file, scan_page
 
 BASE = "https://notices.example.org/privacy/"
 

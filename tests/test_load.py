@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.content.load import SourceFile, load_yaml
+from generator.content.quickyaml import quick_read
 from generator.diagnostics import Diagnostics
-from generator.load import SourceFile, load_yaml
-from generator.quickyaml import quick_read
 
 
 def _load(tmp_path: Path, text: str | bytes, positions: bool = True) -> tuple[SourceFile | None, list[str]]:

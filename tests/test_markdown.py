@@ -10,7 +10,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import FIXTURE, notices
 
-from generator.markdown import (
+from generator.site.markdown import (
     _inline_tokens,
     _is_plain,
     _link_finder,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT, Run, copy_project
 
-from generator.write import MANIFEST
+from generator.site.write import MANIFEST
 
 
 def _notices(cwd: Path, *args: str) -> Run:

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from generator import export, parallel
+from generator import parallel
 from generator.build import build
+from generator.site import export
 
 SERVICE = "content/notices/prevention-and-early-help.yaml"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from conftest import FIXTURE, notices
 
 from generator.build import build_in_memory
-from generator.register_text import RULE
+from generator.checks.register_text import RULE
 
 PEH = "content/notices/prevention-and-early-help.yaml"
 CSC = "content/notices/children-social-care.yaml"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from conftest import Run, notices
 
+from generator.content.reading import MAX_CONTENT_BYTES, UnreadableFile, read_content_file
 from generator.diagnostics import Diagnostic
-from generator.reading import MAX_CONTENT_BYTES, UnreadableFile, read_content_file
-from generator.render import reserved_slugs
-from generator.serve import Preview
+from generator.preview.server import Preview
+from generator.site.render import reserved_slugs
 
 SERVICE = "content/notices/children-social-care.yaml"
 

@@ -24,8 +24,8 @@ import pytest
 from conftest import PROJECT, Run, copy_project
 
 from generator import cli
-from generator.site_folder import STAGING_MARKER, STAGING_MARKER_TEXT
-from generator.write import MANIFEST
+from generator.site.site_folder import STAGING_MARKER, STAGING_MARKER_TEXT
+from generator.site.write import MANIFEST
 
 ROOT = os.geteuid() == 0
 SETPRIV = shutil.which("setpriv")

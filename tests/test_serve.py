@@ -295,7 +295,8 @@ def test_saves_print_only_the_findings_they_add_or_resolve(project: Path, server
 def test_a_failure_of_the_generator_names_the_file_and_the_preview_recovers(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from generator import export, serve
+    from generator.preview import server as serve
+    from generator.site import export
 
     real_index = export.build_index
 

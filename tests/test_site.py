@@ -11,8 +11,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import FIXTURE, notices
 
-from generator import environment
 from generator.build import build_in_memory
+from generator.site import environment
 
 
 def soup(site: Path, path: str) -> BeautifulSoup:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
-from generator.site_folder import STAGING_MARKER
+from generator.site import write
+from generator.site.site_folder import STAGING_MARKER
+from generator.site.write import UnsafeOutput, write_site
 from generator.world import WorldError
-from generator.write import UnsafeOutput, write_site
 
 OLD = {"index.html": b"<h1>old</h1>", "a/index.html": b"old a", "assets/style.css": b"body{}"}
 NEW = {"index.html": b"<h1>new</h1>", "b/index.html": b"new b"}
@@ -157,7 +157,7 @@ def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from generator.write import Staging, write_site
+    from generator.site.write import Staging, write_site
 
     real = Staging.write
     count = 0

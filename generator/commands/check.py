@@ -33,7 +33,7 @@ def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
 
     result = check(root)
     if args.previous is not None and result.compliance is not None and "notices.json" in result.files:
-        from ..history import warn_unrecorded_changes
+        from ..site.history import warn_unrecorded_changes
 
         try:
             notice_files = {n.slug: root / n.path for n in result.compliance.notices}
@@ -43,14 +43,14 @@ def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
             return EXIT_USAGE
     items = result.diagnostics.sorted()
     if output_format == "json":
-        from ..report import compliance_json
+        from ..checks.report import compliance_json
 
         print(compliance_json(items, result.compliance if args.compliance else None))
     elif items:
         print(format_diagnostics(items, output_format), file=sys.stderr)
     if result.compliance is not None and result.site is not None:
-        from ..report import compliance_table
-        from ..write import UnsafeOutput
+        from ..checks.report import compliance_table
+        from ..site.write import UnsafeOutput
 
         if output_format != "json":
             sys.stderr.flush()
@@ -77,7 +77,7 @@ def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
 
 def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
     """The staff compliance report (it sees each service notice's summary, as the listing pages do)."""
-    from ..report import write_report
+    from ..checks.report import write_report
 
     assert result.compliance is not None and result.site is not None
     return write_report(result.compliance, result.site, items, templates_folder(root), folder)

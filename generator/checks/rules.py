@@ -1,0 +1,319 @@
+"""What the law says a notice must contain: one rule per requirement, each citing its source.
+
+Each rule reads one resolved notice (with its file, for positions) and answers with an
+`Outcome`: met, inherited from the main notice, not applicable (with the reason) or
+missing, plus the findings to report. The rules check that a notice *says* something;
+whether the processing is lawful is for the data protection officer to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from ..content.load import Location
+from ..content.schema import MainNotice
+from ..diagnostics import shorten
+from .requirements import (
+    COMPLAINTS_DUTY_STARTS,
+    Finding,
+    NoticeContext,
+    Outcome,
+    Rule,
+    Status,
+    articles,
+    cites,
+    met,
+    missing,
+    not_applicable,
+)
+
+
+def _main_sections_with(ctx: NoticeContext, contact_ids: list[str]) -> list[str]:
+    main = ctx.site.main_notice
+    return [sid for sid, contacts in main.section_contacts.items()
+            if any(c.id in contact_ids for c in contacts)]
+
+
+def _heading(ctx: NoticeContext, section_id: str) -> str:
+    assert isinstance(ctx.site.main_notice.content, MainNotice)
+    return next(s.heading for s in ctx.site.main_notice.content.sections if s.id == section_id)
+
+
+def _own_or_inherited(ctx: NoticeContext, rule: str, own: str | None, main_rule: Rule, what: str,
+                      where: Location) -> Outcome:
+    """A service notice meets an item itself, or inherits it from a main notice it links to."""
+    if own:
+        return met(own)
+    if not ctx.notice.is_main:
+        main = ctx.main_outcome(main_rule)
+        if main.status is Status.MET and ctx.links_to_main():
+            return Outcome(Status.INHERITED, f"from the main notice: {main.detail}")
+        if main.status is Status.MET:
+            return missing("not linked to the main notice", Finding(
+                rule, f"the notice does not give {what}, and does not link to the main notice that does",
+                f"link to it, e.g. [main Privacy Notice](notice:{ctx.site.main_notice.slug})", where,
+                key=True))
+    return missing("missing", Finding(rule, f"the notice does not give {what}", "", where, key=True))
+
+
+# --- Article 13(1) and 14(1) ---------------------------------------------------------------
+
+
+def controller(ctx: NoticeContext) -> Outcome:
+    ids = ctx.controller_contacts()
+    name = ctx.site.controller.name
+    if ctx.notice.is_main:
+        sections = _main_sections_with(ctx, ids)
+        own = f"{name}, contact in '{_heading(ctx, sections[0])}'" if sections else None
+        return _own_or_inherited(ctx, "controller", own, controller, f"a way to contact {name}",
+                                 ("sections",))
+    own_contacts = [c.name for c in ctx.notice.contacts if c.id in ids]
+    own = f"{name}, contact: {own_contacts[0]}" if own_contacts else None
+    return _own_or_inherited(ctx, "controller", own, controller, f"a way to contact {name} (the controller)",
+                             ("rights",))
+
+
+def data_protection_officer(ctx: NoticeContext) -> Outcome:
+    dpo = ctx.site.data_protection_officer
+    if ctx.notice.is_main:
+        sections = _main_sections_with(ctx, [dpo.id])
+        own = f"in '{_heading(ctx, sections[0])}'" if sections else None
+        return _own_or_inherited(ctx, "data-protection-officer", own, data_protection_officer,
+                                 "the data protection officer's contact details", ("sections",))
+    if dpo in ctx.notice.contacts:
+        return met(f"names {dpo.name}")
+    reason = ctx.not_applicable("data-protection-officer")
+    outcome = _own_or_inherited(ctx, "data-protection-officer", None, data_protection_officer,
+                                "the data protection officer's contact details", ("rights",))
+    return not_applicable(reason) if reason and outcome.status is Status.MISSING else outcome
+
+
+def service_only(rule: Rule) -> Rule:
+    """Items each service notice states for its own service; the main notice leaves them to them."""
+
+    def check(ctx: NoticeContext) -> Outcome:
+        if ctx.notice.is_main:
+            return not_applicable("each service notice says this for its service")
+        return rule(ctx)
+
+    check.__doc__ = rule.__doc__
+    return check
+
+
+@service_only
+def purposes(ctx: NoticeContext) -> Outcome:
+    items = ctx.service.purposes.items
+    return met(f"{len(items)} purposes") if items else missing("missing", Finding(
+        "purposes", "the notice lists no purposes", "", ("purposes",), key=True))
+
+
+@service_only
+def lawful_basis(ctx: NoticeContext) -> Outcome:
+    bases = list(ctx.notice.article_6)
+    return met(articles(bases)) if bases else missing("missing", Finding(
+        "lawful-basis", "the notice names no Article 6 lawful basis", "", ("lawful_basis",), key=True))
+
+
+@service_only
+def legitimate_interests(ctx: NoticeContext) -> Outcome:
+    relied = [(i, b) for i, b in enumerate(ctx.notice.article_6) if cites(b, "6(1)(f)", "6(1)(ea)")]
+    if not relied:
+        return not_applicable("relies on neither Article 6(1)(f) nor 6(1)(ea)")
+    index, basis = relied[0]
+    where = ("lawful_basis", "article_6", index)
+    findings = []
+    if not ctx.not_applicable("public-authority-restriction"):
+        findings.append(Finding(
+            "public-authority-restriction",
+            f"the notice relies on {basis.article}, which a public authority cannot use for processing in the"
+            " performance of its tasks (UK GDPR Article 6(1), last paragraph)",
+            "use Article 6(1)(e) for the controller's tasks; if this processing is not one of them, say so in"
+            " `not_applicable: {public-authority-restriction: reason}`", where))
+    if ctx.service.lawful_basis.legitimate_interests:
+        return Outcome(Status.MET, "legitimate interests described", tuple(findings))
+    findings.insert(0, Finding(
+        "legitimate-interests",
+        f"the notice relies on {basis.article} but does not say what the legitimate interests are"
+        " (UK GDPR Article 13(1)(d), 14(2)(b))",
+        "add `legitimate_interests:` under `lawful_basis:`", where))
+    return missing("interests not described", *findings)
+
+
+def _said_or_explained(ctx: NoticeContext, item: str, said: str | None, gap: Finding) -> Outcome:
+    """An item that applies only sometimes: met when the notice says it, not applicable when
+    the notice gives the reason, and missing (with `gap`) when it is silent."""
+    if said:
+        return met(said)
+    reason = ctx.not_applicable(item)
+    return not_applicable(reason) if reason else missing("not said", gap)
+
+
+@service_only
+def sources(ctx: NoticeContext) -> Outcome:
+    given = ctx.notice.sources
+    said = f"{len(given)} sources, with the information each provides" if given else None
+    return _said_or_explained(ctx, "sources", said, Finding(
+        "sources", "the notice does not say where the information comes from, nor that it all comes from the"
+        " person (UK GDPR Article 14(1)(d), 14(2)(f))",
+        "add a `sources:` block after `information_collected:`, or `not_applicable: {sources: reason}`",
+        ("information_collected",), key=True))
+
+
+@service_only
+def recipients(ctx: NoticeContext) -> Outcome:
+    count = len(ctx.notice.recipients)
+    return met(f"{count} recipients") if count else missing("missing", Finding(
+        "recipients", "the notice names no recipients", "", ("sharing",), key=True))
+
+
+@service_only
+def transfers(ctx: NoticeContext) -> Outcome:
+    text = ctx.service.transfers
+    if text.safeguards:
+        return met("transfers and their safeguards described")
+    reason = ctx.not_applicable("transfers")
+    if reason:
+        return not_applicable(reason)
+    quoted = shorten(text.text.strip().splitlines()[0])
+    return missing("no safeguards", Finding(
+        "transfers", f"the notice says information may go abroad ('{quoted}') but names no safeguards"
+        " (UK GDPR Article 13(1)(f), 14(1)(f))",
+        "add `safeguards:` under `transfers:`, naming the adequacy regulation or the Article 46 safeguard and"
+        " how to get a copy; or `not_applicable: {transfers: reason}` when nothing is sent abroad",
+        ("transfers",), key=True))
+
+
+@service_only
+def retention(ctx: NoticeContext) -> Outcome:
+    tiers = [t.id for t in ctx.service.information_collected.tiers]
+    periods = ctx.service.retention or []
+    if not periods:
+        return missing("no period", Finding(
+            "retention", "the notice gives no retention period (UK GDPR Article 13(2)(a), 14(2)(a))",
+            "add `retention:` before `rights:` with the period, or the criteria used to decide it, for each"
+            " tier of information", ("rights",), key=True))
+    findings = [
+        Finding("retention", f"this period is for the tier '{p.tier}', but the notice has no tier with"
+                " that id",
+                f"the tiers are: {', '.join(tiers)}", ("retention", i, "tier"))
+        for i, p in enumerate(periods) if p.tier and p.tier not in tiers
+    ]
+    covered = {p.tier for p in periods}
+    uncovered = [] if None in covered else [t for t in tiers if t not in covered]
+    findings += [
+        Finding("retention", f"no retention period covers the tier '{t}' (line {ctx.line(_tier(ctx, t))})"
+                " (UK GDPR Article 13(2)(a), 14(2)(a))",
+                f"add a period with `tier: {t}`", ("retention",), key=True)
+        for t in uncovered
+    ]
+    if findings:
+        return missing(f"{len(uncovered)} tiers without a period", *findings)
+    return met(f"{len(periods)} periods, covering every tier")
+
+
+def _tier(ctx: NoticeContext, tier_id: str) -> Location:
+    index = [t.id for t in ctx.service.information_collected.tiers].index(tier_id)
+    return ("information_collected", "tiers", index)
+
+
+# --- Article 13(2) and 14(2): rights and complaints ------------------------------------------
+
+
+def rights(ctx: NoticeContext) -> Outcome:
+    if isinstance(ctx.notice.content, MainNotice):
+        count = len(ctx.notice.content.rights.items)
+        return _own_or_inherited(ctx, "rights", f"{count} rights listed" if count else None, rights,
+                                 "the rights people have", ("rights",))
+    return _own_or_inherited(ctx, "rights", None, rights, "the rights people have", ("rights",))
+
+
+def _matched_right(right: str, points: tuple[str, ...], label: str, law: str) -> Rule:
+    """A right the reader must be told of because of the lawful bases this notice relies on."""
+    rule_id = "right-to-object" if right == "object" else right
+
+    def check(ctx: NoticeContext) -> Outcome:
+        listed = ctx.shared(("rights list has", right), lambda: any(
+            item.right == right for item in cast(MainNotice, ctx.site.main_notice.content).rights.items))
+        if ctx.notice.is_main:
+            needing = [n.title for n in ctx.site.service_notices
+                       if any(cites(b, *points) for b in n.lawful_bases)]
+            if listed:
+                return met("in the rights list")
+            return missing(f"needed by {', '.join(needing)}") if needing else not_applicable(
+                f"no notice relies on Article {' or '.join(points)}")
+        relied = [b for b in ctx.notice.lawful_bases if cites(b, *points)]
+        if not relied:
+            return not_applicable(f"relies on no Article {' or '.join(points)}")
+        if listed and ctx.links_to_main():
+            return Outcome(Status.INHERITED, "from the main notice's rights list")
+        if listed:
+            return missing("not linked to the main notice", Finding(
+                rule_id, f"the notice relies on {articles(relied)} but does not tell people of the {label},"
+                " nor link to the main notice that does",
+                f"link to it, e.g. [main Privacy Notice](notice:{ctx.site.main_notice.slug})",
+                ("rights",), key=True))
+        return missing("not in the main notice's rights list", Finding(
+            rule_id, f"'{ctx.notice.title}' relies on {articles(relied)}, so people must be told of the"
+            f" {label} ({law}), but the rights list does not include it",
+            f"add `- right: {right}` to `rights: items:`", ("rights", "items"), key=True,
+            in_main_notice=True))
+
+    return check
+
+
+right_to_object = _matched_right("object", ("6(1)(e)", "6(1)(f)"), "right to object",
+                                 "UK GDPR Article 21(1) and 21(4)")
+withdraw_consent = _matched_right("withdraw-consent", ("6(1)(a)", "9(2)(a)"), "right to withdraw consent",
+                                  "UK GDPR Article 13(2)(c), 14(2)(d)")
+
+
+def complaint_to_regulator(ctx: NoticeContext) -> Outcome:
+    regulator = ctx.site.regulator
+    if ctx.notice.is_main:
+        sections = _main_sections_with(ctx, [regulator.id])
+        own = f"in '{_heading(ctx, sections[0])}'" if sections else None
+    else:
+        own = "in 'What are your rights?'" if ctx.service.rights.complaint else None
+    return _own_or_inherited(ctx, "complaint-ico", own, complaint_to_regulator,
+                             f"the right to complain to the {regulator.name}", ("rights",))
+
+
+def complaint_to_controller(ctx: NoticeContext) -> Outcome:
+    ids = ctx.controller_contacts()
+    own = None
+    if isinstance(ctx.notice.content, MainNotice):
+        reachable = {sid for sid in _main_sections_with(ctx, ids)}
+        for section in ctx.notice.content.sections:
+            links = set(re.findall(r"\(#([a-z0-9-]+)\)", section.body))
+            mentions = "complain" in (section.heading + section.body).lower()
+            if mentions and (section.id in reachable or links & reachable):
+                own = f"in '{section.heading}'"
+                break
+    else:
+        said = ctx.service.rights.text + (ctx.service.rights.complaint or "")
+        if "complain" in said.lower() and any(c.id in ids for c in ctx.notice.contacts):
+            own = "in 'What are your rights?'"
+    outcome = _own_or_inherited(ctx, "complaint-controller", own, complaint_to_controller,
+                                f"how to complain to {ctx.site.controller.name} itself (DPA 2018 s.164A)",
+                                ("sections",) if ctx.notice.is_main else ("rights",))
+    if outcome.status is Status.MISSING and ctx.today < COMPLAINTS_DUTY_STARTS:
+        return not_applicable("DPA 2018 s.164A is in force from 19 June 2026")
+    return outcome
+
+
+@service_only
+def statutory_requirement(ctx: NoticeContext) -> Outcome:
+    said = "stated" if ctx.service.statutory_requirement else None
+    return _said_or_explained(ctx, "statutory-requirement", said, Finding(
+        "statutory-requirement", "the notice does not say whether people must give this information (by law"
+        " or by contract) and what happens if they do not (UK GDPR Article 13(2)(e))",
+        "add `statutory_requirement:`, or `not_applicable: {statutory-requirement: reason}` when no"
+        " information is collected from the person", ("why",), key=True))
+
+
+@service_only
+def automated_decisions(ctx: NoticeContext) -> Outcome:
+    return met("described") if ctx.service.automated_decisions.strip() else missing("missing", Finding(
+        "automated-decisions", "the notice does not say whether decisions are made by computer",
+        "", ("automated_decisions",), key=True))

@@ -1,0 +1,164 @@
+"""JSON-LD on every notice page: the processing described with the W3C Data Privacy Vocabulary.
+
+Search engines, browser extensions and registers that read linked data find, in each notice
+page's <head>, what the page says in words: the controller, purposes, data, lawful bases,
+recipients, sources and retention. Lawful bases use DPV's GDPR IRIs where DPV has them (the
+UK GDPR keeps the EU GDPR's numbering); for what DPV lacks (Article 6(1)(ea), Article 10,
+DPA 2018 Schedule 1) the IRI is the basis's entry on the site's lawful-bases page, which
+resolves to its statutory wording (see docs/data.md).
+
+It is data, not script: the page's Content-Security-Policy still runs no script, and the
+JSON is escaped so that no text in the content can close the <script> element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pydantic_core
+from markupsafe import Markup
+
+from ..content.resolve import Notice, Site
+from ..content.schema import Contact, LawfulBasis, Organisation, ServiceNotice
+from .entry_data import PerEntry
+from .fragments import as_markup
+
+DPV = "https://w3id.org/dpv#"
+EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
+CONTEXT = {
+    "dpv": DPV,
+    "eu-gdpr": EU_GDPR,
+    "dct": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+_GDPR_POINT = re.compile(r"Article (?P<article>6|9)\((?P<paragraph>1|2)\)\((?P<point>[a-j])\)")
+_IN_DPV = {("6", "1"): "abcdef", ("9", "2"): "abcdefghij"}
+"""The points DPV's GDPR extension names: Article 6(1)(a) to (f) and Article 9(2)(a) to (j)."""
+
+
+def lawful_basis_iri(basis: LawfulBasis, base_url: str) -> str:
+    """DPV's IRI for a GDPR point it names (eu-gdpr:A6-1-e), else the basis's entry on our site."""
+    match = _GDPR_POINT.fullmatch(basis.article.strip())
+    if match and match["point"] in _IN_DPV.get((match["article"], match["paragraph"]), ""):
+        return f"{EU_GDPR}A{match['article']}-{match['paragraph']}-{match['point']}"
+    return f"{base_url}lawful-bases/#{basis.id}"
+
+
+def criminal_offence_data_iri(base_url: str) -> str:
+    """DPV has no class for criminal offence data (UK GDPR Article 10): ours is the law's heading."""
+    return f"{base_url}lawful-bases/#article-10"
+
+
+def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
+    """The notice's processing as a JSON-LD object, with only terms DPV (or docs/data.md) defines."""
+    base = site.config.base_url
+    page = f"{base}{notice.slug}/"
+    content = notice.content
+    node: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@id": page + "#processing",
+        "@type": "dpv:PersonalDataHandling",
+        "dct:title": content.title,
+        "dct:description": content.summary,
+        "dct:modified": {"@value": content.last_updated.isoformat(), "@type": "xsd:date"},
+        "dct:hasVersion": content.version,
+        "rdfs:seeAlso": [{"@id": page}, {"@id": page + "notice.json"}],
+        "dpv:hasDataController": _organisation(site.controller, "dpv:DataController"),
+        "dpv:hasDataProtectionOfficer": _contact(site.data_protection_officer),
+    }
+    if not isinstance(content, ServiceNotice):
+        node["dpv:hasPersonalDataHandling"] = [{"@id": f"{base}{other.slug}/#processing"}
+                                               for other in site.service_notices]
+        return node
+    node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose}
+                              for purpose in content.purposes.items]
+    bases, organisations = site.cache.per_entry(_LAWFUL_BASES), site.cache.per_entry(_ORGANISATIONS)
+    node["dpv:hasLegalBasis"] = [_kept(bases, basis, base, _lawful_basis)
+                                 for basis in notice.lawful_bases]
+    data_types = {(special, criminal): _data_types(special, criminal, base)
+                  for special in (False, True) for criminal in (False, True)}
+    node["dpv:hasPersonalData"] = [
+        {"@type": data_types[item.special_category, item.criminal_offence], "rdfs:label": item.name}
+        for tier in content.information_collected.tiers for item in tier.items
+    ]
+    node["dpv:hasDataSource"] = [
+        {**_kept(organisations, source.organisation, "dpv:ThirdPartyDataSource", _organisation),
+         "dct:description": source.data}
+        for source in notice.sources
+    ]
+    node["dpv:hasRecipient"] = [
+        {**_kept(organisations, recipient.organisation, "dpv:Recipient", _organisation),
+         **({"dct:description": recipient.why} if recipient.why else {})}
+        for recipient in notice.recipients
+    ]
+    node["dpv:hasStorageCondition"] = [
+        {"@type": "dpv:StorageDuration", "rdfs:label": period.title, "dct:description": period.period}
+        for period in content.retention or []
+    ]
+    node["dpv:hasApplicableLaw"] = [{"@id": act.url, "rdfs:label": act.title} for act in notice.acts]
+    return node
+
+
+_LAWFUL_BASES, _ORGANISATIONS = "JSON-LD lawful basis", "JSON-LD organisation"
+"""Each register entry's description is kept in the build's cache (entry_data.BuildCache), by entry and
+base URL or kind: a notice names some thirty entries, and the notices of a big build the same few."""
+
+E = TypeVar("E")
+
+
+def _kept(
+    kept: PerEntry, entry: E, more: str, describe: Callable[[E, str], dict[str, Any]]
+) -> dict[str, Any]:
+    """describe(entry, more), made once (shared by every notice that names the entry: not to be changed)."""
+    return kept.get(entry, more, lambda: describe(entry, more))
+
+
+def _lawful_basis(basis: LawfulBasis, base_url: str) -> dict[str, Any]:
+    iri = lawful_basis_iri(basis, base_url)
+    described: dict[str, Any] = {"@id": iri, "rdfs:label": f"{basis.article}: {basis.title}"}
+    if not iri.startswith(EU_GDPR):  # our own term: say what it is and where its wording comes from
+        described.update({"@type": "dpv:LegalBasis", "rdfs:seeAlso": {"@id": basis.source}})
+    return described
+
+
+def _data_types(special: bool, criminal: bool, base_url: str) -> list[str]:
+    types = ["dpv:SpecialCategoryPersonalData"] if special else []
+    if criminal:
+        types += ["dpv:SensitivePersonalData", criminal_offence_data_iri(base_url)]
+    return types or ["dpv:PersonalData"]
+
+
+def _organisation(organisation: Organisation, kind: str) -> dict[str, Any]:
+    described: dict[str, Any] = {"@type": kind, "rdfs:label": organisation.name,
+                                 "dct:identifier": organisation.id}
+    if organisation.website:
+        described["rdfs:seeAlso"] = {"@id": organisation.website}
+    return described
+
+
+def _contact(contact: Contact) -> dict[str, Any]:
+    described: dict[str, Any] = {"@type": "dpv:DataProtectionOfficer", "rdfs:label": contact.name}
+    if contact.email:
+        described["rdfs:seeAlso"] = {"@id": f"mailto:{contact.email}"}
+    return described
+
+
+def escape_for_script(text: bytes) -> bytes:
+    """JSON (UTF-8) that is safe inside <script>: no '<' (so no '</script' or '<!--'), '>' or '&' at all.
+
+    JSON only has these characters inside strings, where the \\u escapes mean the same text. In UTF-8
+    these bytes are these characters and nothing else, and looking for a byte is quicker than for a
+    character of a text that is not all ASCII.
+    """
+    return text.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
+def script_content(site: Site, notice: Notice) -> Markup:
+    """The text of the page's <script type="application/ld+json"> element, already made safe."""
+    # pydantic_core writes what json.dumps(..., ensure_ascii=False, separators=(",", ":")) writes for
+    # these values (text, lists, objects), several times faster; tests/test_export.py compares the two.
+    text = pydantic_core.to_json(describe_notice(site, notice))
+    return as_markup(escape_for_script(text).decode("utf-8"))
