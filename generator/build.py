@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import parallel
 from .checks.compliance import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
@@ -32,10 +32,11 @@ from .project import templates_folder
 from .site import processing
 from .site.environment import create_environment
 from .site.export import INDEX_FILE
-from .site.linkreport import report_broken_links
-from .site.links import LinkReport, check_links
+from .site.linkreport import check_site_links
+from .site.links import LinkReport
 from .site.pages import PageRenderer, plan_pages
 from .site.render import render_listings
+from .site.site_folder import WrittenFiles
 from .site.summary import notice_from
 from .site.write import InMemory, Output, Staging
 
@@ -117,39 +118,6 @@ def check(root: Path) -> BuildResult:
             staging.abort()
     result.seconds = time.perf_counter() - started
     return result
-
-
-class WrittenFiles(Mapping[str, bytes]):
-    """The files a build wrote, read from the site folder when asked for (not kept in memory)."""
-
-    def __init__(self, folder: Path, names: list[str]) -> None:
-        self.folder = folder
-        self.names = {name: None for name in sorted(names)}
-
-    def __getitem__(self, name: str) -> bytes:
-        if name not in self.names:
-            raise KeyError(name)
-        return (self.folder / name).read_bytes()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.names)
-
-    def __len__(self) -> int:
-        return len(self.names)
-
-
-def check_site_links(
-    result: BuildResult, names: Collection[str], root: Path, sources: dict[str, Any], site_folder: Path,
-    scans: dict[str, PageScan], memo: dict[str, Any] | None = None,
-) -> None:
-    """Every internal link and #fragment must resolve, checked after render and before write."""
-
-    assert result.site is not None
-    base_url = result.site.config.base_url
-    result.links = check_links(names, base_url, scans, memo)
-    report_broken_links(result.links, result.diagnostics, base_url=base_url, site_folder=site_folder,
-                        content_files={label: source.path for label, source in sources.items()},
-                        templates=templates_folder(root))
 
 
 def build_site(
@@ -294,8 +262,10 @@ def _site_wide(run: _Run, sound: Sound, done: list[NoticeDone], sources: dict[st
         run.cache.ids.update({name: scans.get(name, ([], set()))[1] for name in MADE_WHEN_ASKED
                               if name not in (defer or {})})
     if not diagnostics.errors:  # with a page missing, every link to it would be noise
-        check_site_links(result, frozenset(run.output.names), run.root, sources, run.out, scans,
-                         run.cache.links if run.cache is not None else None)
+        result.links = check_site_links(
+            frozenset(run.output.names), site.config.base_url, scans, diagnostics, site_folder=run.out,
+            content_files={label: source.path for label, source in sources.items()},
+            templates=templates_folder(run.root), memo=run.cache.links if run.cache is not None else None)
     if isinstance(run.output, InMemory):
         result.files = LazyFiles(run.output.files, later)
     return result

@@ -23,7 +23,17 @@ from ..diagnostics import Diagnostic, Diagnostics, shorten
 from . import rules
 from .placeholders import check_placeholders
 from .register_text import check_typed_text
-from .requirements import ICO_CHECKLIST, Finding, NoticeContext, Outcome, Requirement, Status, articles, cites
+from .requirements import (
+    ICO_CHECKLIST,
+    Finding,
+    NoticeContext,
+    Outcome,
+    Requirement,
+    Status,
+    articles,
+    cites,
+    service_only,
+)
 
 _ICO_SPECIAL = "ICO, 'What are the rules on special category data?'"
 _ICO_CRIMINAL = "ICO, 'What are the conditions for processing?' (criminal offence data)"
@@ -36,7 +46,7 @@ def _first(ctx: NoticeContext, flagged: list[tuple[tuple[str | int, ...], str]])
     return f"line {ctx.line(location)}: '{shorten(name, 50)}'{more}"
 
 
-@rules.service_only
+@service_only
 def article_9_condition(ctx: NoticeContext) -> Outcome:
     flagged = ctx.flagged["special_category"]
     if not flagged:
@@ -49,7 +59,7 @@ def article_9_condition(ctx: NoticeContext) -> Outcome:
         "add `article_9:` under `lawful_basis:` with the condition relied on", ("lawful_basis",), key=True),))
 
 
-@rules.service_only
+@service_only
 def schedule_1_condition(ctx: NoticeContext) -> Outcome:
     findings = []
     for part, section in (("part-1", "10(2)"), ("part-2", "10(3)")):
@@ -72,7 +82,7 @@ def schedule_1_condition(ctx: NoticeContext) -> Outcome:
     return Outcome(Status.NOT_APPLICABLE, "no Article 9 condition listed needs one")
 
 
-@rules.service_only
+@service_only
 def article_10_condition(ctx: NoticeContext) -> Outcome:
     flagged = ctx.flagged["criminal_offence"]
     if not flagged:
@@ -93,7 +103,7 @@ def article_10_condition(ctx: NoticeContext) -> Outcome:
         " `official_authority:` saying under what authority", ("lawful_basis",), key=True),))
 
 
-@rules.service_only
+@service_only
 def policy_document(ctx: NoticeContext) -> Outcome:
     basis = ctx.service.lawful_basis
     needing = [(name, i, b) for name in ("schedule_1", "criminal_offence")
@@ -112,7 +122,7 @@ def policy_document(ctx: NoticeContext) -> Outcome:
 _NAMED_GROUNDS = {"public task": "6(1)(e)", "legal obligation": "6(1)(c)"}
 
 
-@rules.service_only
+@service_only
 def public_task_basis(ctx: NoticeContext) -> Outcome:
     intro = ctx.service.legislation.intro
     named = [(label, point) for label, point in _NAMED_GROUNDS.items() if re.search(label, intro, re.I)]
@@ -134,7 +144,7 @@ def public_task_basis(ctx: NoticeContext) -> Outcome:
     return Outcome(Status.MET, ", ".join(f"Article {point}" for _, point in named))
 
 
-@rules.service_only
+@service_only
 def verified_wording(ctx: NoticeContext) -> Outcome:
     findings = [
         Finding("verified-wording", f"the register's wording of {basis.article} is not verified, and this"

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..content.resolve import Site
 from ..diagnostics import Diagnostic
+from ..site.environment import create_environment, long_date
 from ..site.site_folder import UnsafeOutput, check_output_folder, read_exactly, replace_file
 from ..world import describe, plain_errors, shown
 from .compliance import ComplianceReport
@@ -74,8 +75,6 @@ def compliance_json(items: list[Diagnostic], report: ComplianceReport | None) ->
 
 def render_report(report: ComplianceReport, site: Site, findings: list[Diagnostic], templates: Path) -> str:
     """The staff report page, from templates/report/compliance.html."""
-    from ..site.environment import create_environment, long_date
-
     env = create_environment(templates)
     by_path: dict[str, list[Diagnostic]] = {}
     for finding in findings:

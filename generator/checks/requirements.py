@@ -2,7 +2,8 @@
 
 A `Requirement` pairs one thing the law says a notice must contain with the rule that
 looks for it; a rule reads a `NoticeContext` and answers with an `Outcome`. The rules
-themselves are in rules.py (the checklist) and compliance.py (the rules across registers).
+themselves are in rules.py (the checklist) and compliance.py (the rules across registers); the
+shapes many of them share (`service_only`, `own_or_inherited`, `said_or_explained`) are at the end.
 """
 
 from __future__ import annotations
@@ -175,3 +176,44 @@ def cites(basis: LawfulBasis, *points: str) -> bool:
 def articles(bases: list[LawfulBasis]) -> str:
     names = [b.article for b in bases]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --- How rules are built ----------------------------------------------------------------
+
+
+def service_only(rule: Rule) -> Rule:
+    """Items each service notice states for its own service; the main notice leaves them to them."""
+
+    def check(ctx: NoticeContext) -> Outcome:
+        if ctx.notice.is_main:
+            return not_applicable("each service notice says this for its service")
+        return rule(ctx)
+
+    check.__doc__ = rule.__doc__
+    return check
+
+
+def own_or_inherited(ctx: NoticeContext, rule: str, own: str | None, main_rule: Rule, what: str,
+                      where: Location) -> Outcome:
+    """A service notice meets an item itself, or inherits it from a main notice it links to."""
+    if own:
+        return met(own)
+    if not ctx.notice.is_main:
+        main = ctx.main_outcome(main_rule)
+        if main.status is Status.MET and ctx.links_to_main():
+            return Outcome(Status.INHERITED, f"from the main notice: {main.detail}")
+        if main.status is Status.MET:
+            return missing("not linked to the main notice", Finding(
+                rule, f"the notice does not give {what}, and does not link to the main notice that does",
+                f"link to it, e.g. [main Privacy Notice](notice:{ctx.site.main_notice.slug})", where,
+                key=True))
+    return missing("missing", Finding(rule, f"the notice does not give {what}", "", where, key=True))
+
+
+def said_or_explained(ctx: NoticeContext, item: str, said: str | None, gap: Finding) -> Outcome:
+    """An item that applies only sometimes: met when the notice says it, not applicable when
+    the notice gives the reason, and missing (with `gap`) when it is silent."""
+    if said:
+        return met(said)
+    reason = ctx.not_applicable(item)
+    return not_applicable(reason) if reason else missing("not said", gap)

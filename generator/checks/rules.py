@@ -26,6 +26,9 @@ from .requirements import (
     met,
     missing,
     not_applicable,
+    own_or_inherited,
+    said_or_explained,
+    service_only,
 )
 
 
@@ -40,23 +43,6 @@ def _heading(ctx: NoticeContext, section_id: str) -> str:
     return next(s.heading for s in ctx.site.main_notice.content.sections if s.id == section_id)
 
 
-def _own_or_inherited(ctx: NoticeContext, rule: str, own: str | None, main_rule: Rule, what: str,
-                      where: Location) -> Outcome:
-    """A service notice meets an item itself, or inherits it from a main notice it links to."""
-    if own:
-        return met(own)
-    if not ctx.notice.is_main:
-        main = ctx.main_outcome(main_rule)
-        if main.status is Status.MET and ctx.links_to_main():
-            return Outcome(Status.INHERITED, f"from the main notice: {main.detail}")
-        if main.status is Status.MET:
-            return missing("not linked to the main notice", Finding(
-                rule, f"the notice does not give {what}, and does not link to the main notice that does",
-                f"link to it, e.g. [main Privacy Notice](notice:{ctx.site.main_notice.slug})", where,
-                key=True))
-    return missing("missing", Finding(rule, f"the notice does not give {what}", "", where, key=True))
-
-
 # --- Article 13(1) and 14(1) ---------------------------------------------------------------
 
 
@@ -66,11 +52,11 @@ def controller(ctx: NoticeContext) -> Outcome:
     if ctx.notice.is_main:
         sections = _main_sections_with(ctx, ids)
         own = f"{name}, contact in '{_heading(ctx, sections[0])}'" if sections else None
-        return _own_or_inherited(ctx, "controller", own, controller, f"a way to contact {name}",
+        return own_or_inherited(ctx, "controller", own, controller, f"a way to contact {name}",
                                  ("sections",))
     own_contacts = [c.name for c in ctx.notice.contacts if c.id in ids]
     own = f"{name}, contact: {own_contacts[0]}" if own_contacts else None
-    return _own_or_inherited(ctx, "controller", own, controller, f"a way to contact {name} (the controller)",
+    return own_or_inherited(ctx, "controller", own, controller, f"a way to contact {name} (the controller)",
                              ("rights",))
 
 
@@ -79,26 +65,14 @@ def data_protection_officer(ctx: NoticeContext) -> Outcome:
     if ctx.notice.is_main:
         sections = _main_sections_with(ctx, [dpo.id])
         own = f"in '{_heading(ctx, sections[0])}'" if sections else None
-        return _own_or_inherited(ctx, "data-protection-officer", own, data_protection_officer,
+        return own_or_inherited(ctx, "data-protection-officer", own, data_protection_officer,
                                  "the data protection officer's contact details", ("sections",))
     if dpo in ctx.notice.contacts:
         return met(f"names {dpo.name}")
     reason = ctx.not_applicable("data-protection-officer")
-    outcome = _own_or_inherited(ctx, "data-protection-officer", None, data_protection_officer,
+    outcome = own_or_inherited(ctx, "data-protection-officer", None, data_protection_officer,
                                 "the data protection officer's contact details", ("rights",))
     return not_applicable(reason) if reason and outcome.status is Status.MISSING else outcome
-
-
-def service_only(rule: Rule) -> Rule:
-    """Items each service notice states for its own service; the main notice leaves them to them."""
-
-    def check(ctx: NoticeContext) -> Outcome:
-        if ctx.notice.is_main:
-            return not_applicable("each service notice says this for its service")
-        return rule(ctx)
-
-    check.__doc__ = rule.__doc__
-    return check
 
 
 @service_only
@@ -140,20 +114,11 @@ def legitimate_interests(ctx: NoticeContext) -> Outcome:
     return missing("interests not described", *findings)
 
 
-def _said_or_explained(ctx: NoticeContext, item: str, said: str | None, gap: Finding) -> Outcome:
-    """An item that applies only sometimes: met when the notice says it, not applicable when
-    the notice gives the reason, and missing (with `gap`) when it is silent."""
-    if said:
-        return met(said)
-    reason = ctx.not_applicable(item)
-    return not_applicable(reason) if reason else missing("not said", gap)
-
-
 @service_only
 def sources(ctx: NoticeContext) -> Outcome:
     given = ctx.notice.sources
     said = f"{len(given)} sources, with the information each provides" if given else None
-    return _said_or_explained(ctx, "sources", said, Finding(
+    return said_or_explained(ctx, "sources", said, Finding(
         "sources", "the notice does not say where the information comes from, nor that it all comes from the"
         " person (UK GDPR Article 14(1)(d), 14(2)(f))",
         "add a `sources:` block after `information_collected:`, or `not_applicable: {sources: reason}`",
@@ -223,9 +188,9 @@ def _tier(ctx: NoticeContext, tier_id: str) -> Location:
 def rights(ctx: NoticeContext) -> Outcome:
     if isinstance(ctx.notice.content, MainNotice):
         count = len(ctx.notice.content.rights.items)
-        return _own_or_inherited(ctx, "rights", f"{count} rights listed" if count else None, rights,
+        return own_or_inherited(ctx, "rights", f"{count} rights listed" if count else None, rights,
                                  "the rights people have", ("rights",))
-    return _own_or_inherited(ctx, "rights", None, rights, "the rights people have", ("rights",))
+    return own_or_inherited(ctx, "rights", None, rights, "the rights people have", ("rights",))
 
 
 def _matched_right(right: str, points: tuple[str, ...], label: str, law: str) -> Rule:
@@ -275,7 +240,7 @@ def complaint_to_regulator(ctx: NoticeContext) -> Outcome:
         own = f"in '{_heading(ctx, sections[0])}'" if sections else None
     else:
         own = "in 'What are your rights?'" if ctx.service.rights.complaint else None
-    return _own_or_inherited(ctx, "complaint-ico", own, complaint_to_regulator,
+    return own_or_inherited(ctx, "complaint-ico", own, complaint_to_regulator,
                              f"the right to complain to the {regulator.name}", ("rights",))
 
 
@@ -294,7 +259,7 @@ def complaint_to_controller(ctx: NoticeContext) -> Outcome:
         said = ctx.service.rights.text + (ctx.service.rights.complaint or "")
         if "complain" in said.lower() and any(c.id in ids for c in ctx.notice.contacts):
             own = "in 'What are your rights?'"
-    outcome = _own_or_inherited(ctx, "complaint-controller", own, complaint_to_controller,
+    outcome = own_or_inherited(ctx, "complaint-controller", own, complaint_to_controller,
                                 f"how to complain to {ctx.site.controller.name} itself (DPA 2018 s.164A)",
                                 ("sections",) if ctx.notice.is_main else ("rights",))
     if outcome.status is Status.MISSING and ctx.today < COMPLAINTS_DUTY_STARTS:
@@ -305,7 +270,7 @@ def complaint_to_controller(ctx: NoticeContext) -> Outcome:
 @service_only
 def statutory_requirement(ctx: NoticeContext) -> Outcome:
     said = "stated" if ctx.service.statutory_requirement else None
-    return _said_or_explained(ctx, "statutory-requirement", said, Finding(
+    return said_or_explained(ctx, "statutory-requirement", said, Finding(
         "statutory-requirement", "the notice does not say whether people must give this information (by law"
         " or by contract) and what happens if they do not (UK GDPR Article 13(2)(e))",
         "add `statutory_requirement:`, or `not_applicable: {statutory-requirement: reason}` when no"

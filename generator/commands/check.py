@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from ..build import BuildResult, check
+from ..checks.report import compliance_json, compliance_table, write_report
+from ..diagnostics import Diagnostic, format_diagnostics
 from ..project import templates_folder
-
-if TYPE_CHECKING:
-    from ..build import BuildResult
-    from ..diagnostics import Diagnostic
+from ..site.history import warn_unrecorded_changes
+from ..site.write import UnsafeOutput
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -28,56 +28,77 @@ def refused_combinations(args: argparse.Namespace) -> str | None:
 
 
 def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
-    from ..build import check
-    from ..diagnostics import format_diagnostics
-
+    """Check the project, print what was found in `output_format`, and say how it went (exit code)."""
     result = check(root)
-    if args.previous is not None and result.compliance is not None and "notices.json" in result.files:
-        from ..site.history import warn_unrecorded_changes
-
-        try:
-            notice_files = {n.slug: root / n.path for n in result.compliance.notices}
-            warn_unrecorded_changes(result.files, args.previous.absolute(), notice_files, result.diagnostics)
-        except ValueError as exc:
-            print(f"notices: error: {exc}", file=sys.stderr)
-            return EXIT_USAGE
+    if not _compare_with_previous(result, root, args):
+        return EXIT_USAGE
     items = result.diagnostics.sorted()
-    if output_format == "json":
-        from ..checks.report import compliance_json
+    _print_diagnostics(result, items, args, output_format)
+    if not _print_compliance(result, items, root, args, output_format):
+        return EXIT_USAGE
+    if result.diagnostics.has_errors(args.strict):
+        return EXIT_CONTENT
+    _print_summary(result, args, output_format)
+    return EXIT_OK
 
+
+def _compare_with_previous(result: BuildResult, root: Path, args: argparse.Namespace) -> bool:
+    """Under --previous: warn about notices that changed without a new entry in their changes.
+    False (after saying why) when the previous site cannot be read."""
+    if args.previous is None or result.compliance is None or "notices.json" not in result.files:
+        return True
+    try:
+        notice_files = {n.slug: root / n.path for n in result.compliance.notices}
+        warn_unrecorded_changes(result.files, args.previous.absolute(), notice_files, result.diagnostics)
+    except ValueError as exc:
+        print(f"notices: error: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _print_diagnostics(result: BuildResult, items: list[Diagnostic], args: argparse.Namespace,
+                       output_format: str) -> None:
+    """The problems: JSON on stdout (with the table under --compliance), else text on stderr."""
+    if output_format == "json":
         print(compliance_json(items, result.compliance if args.compliance else None))
     elif items:
         print(format_diagnostics(items, output_format), file=sys.stderr)
-    if result.compliance is not None and result.site is not None:
-        from ..checks.report import compliance_table
-        from ..site.write import UnsafeOutput
 
-        if output_format != "json":
-            sys.stderr.flush()
-            print(compliance_table(result.compliance))
-        if args.html:
-            try:
-                written = _write_report(result, items, root, args.html.resolve())
-            except (OSError, ValueError, UnsafeOutput) as exc:
-                print(f"notices: error: {exc}", file=sys.stderr)
-                return EXIT_USAGE
-            print(f"Wrote the compliance report to {written}", file=sys.stderr)
-    if result.diagnostics.has_errors(args.strict):
-        return EXIT_CONTENT
+
+def _print_compliance(result: BuildResult, items: list[Diagnostic], root: Path, args: argparse.Namespace,
+                      output_format: str) -> bool:
+    """The compliance table (text output), and the staff report under --html.
+    False (after saying why) when the report cannot be written."""
+    if result.compliance is None or result.site is None:
+        return True
+    if output_format != "json":
+        sys.stderr.flush()
+        print(compliance_table(result.compliance))
+    if args.html:
+        try:
+            written = _write_report(result, items, root, args.html.resolve())
+        except (OSError, ValueError, UnsafeOutput) as exc:
+            print(f"notices: error: {exc}", file=sys.stderr)
+            return False
+        print(f"Wrote the compliance report to {written}", file=sys.stderr)
+    return True
+
+
+def _print_summary(result: BuildResult, args: argparse.Namespace, output_format: str) -> None:
+    """What a passing check ends with: the external links under --links, and in text the all-clear
+    and the build's notes."""
     if args.links and result.links is not None:
         for url, pages in result.links.external.items():
             print(f"{url}\t{' '.join(pages)}")
-    if output_format == "text" and not result.diagnostics.warnings:
+    if output_format != "text":
+        return
+    if not result.diagnostics.warnings:
         print(f"No problems found in {len(result.site.notices) if result.site else 0} notices.")
-    if output_format == "text":
-        for note in result.notes:
-            print(f"Note: {note[:1].upper()}{note[1:]}.", file=sys.stderr)
-    return EXIT_OK
+    for note in result.notes:
+        print(f"Note: {note[:1].upper()}{note[1:]}.", file=sys.stderr)
 
 
 def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
     """The staff compliance report (it sees each service notice's summary, as the listing pages do)."""
-    from ..checks.report import write_report
-
     assert result.compliance is not None and result.site is not None
     return write_report(result.compliance, result.site, items, templates_folder(root), folder)

@@ -16,12 +16,13 @@ from typing import Any
 
 import yaml
 
+from ..build import build_in_memory
 from ..content.reading import UnreadableFile, read_content_file
 from ..content.schema.fields import ID_PATTERN
+from ..diagnostics import format_diagnostics
 from ..site.render import reserved_slugs
 
 EXIT_OK, EXIT_USAGE = 0, 2
-
 
 
 def new_notice(root: Path, slug: str, title: str) -> int:
@@ -84,23 +85,43 @@ def _entries(root: Path, name: str, register: str) -> list[dict[str, Any]]:
 def examples(root: Path) -> dict[str, str]:
     """Real ids from the project's registers, where it has them, for the scaffold's examples."""
     site = _read(root / "content" / "site.yaml")
+    controller = str(site.get("controller") or "our-organisation")
+    notices = [_read(p) for p in sorted((root / "content" / "notices").glob("*.yaml"))]
+    return {
+        "basis": _example_basis(root),
+        "act": _example_act(root, notices),
+        "controller": controller,
+        "body": _example_body(root, controller),
+        "contact": str(site.get("data_protection_officer") or "data-protection-officer"),
+        "main": _main_slug(notices),
+    }
+
+
+def _example_basis(root: Path) -> str:
+    """An Article 6 lawful basis, public task (6(1)(e)) where the register has it: most services'."""
     bases = [e for e in _entries(root, "lawful-bases.yaml", "lawful_bases") if e.get("kind") == "article-6"]
     public_task = [e for e in bases if "6(1)(e)" in str(e.get("article", ""))]
+    return str((public_task or bases or [{"id": "art6-1-e"}])[0]["id"])
+
+
+def _example_act(root: Path, notices: list[dict[str, Any]]) -> str:
+    """An Act that gives a service its task (not a data protection law), the one cited most."""
     acts = [e for e in _entries(root, "legislation.yaml", "legislation")
             if e.get("type") == "act" and "data" not in str(e.get("title", "")).lower()]
-    controller = str(site.get("controller") or "our-organisation")
+    return _most_cited([act["id"] for act in acts], notices) or "children-act-1989"
+
+
+def _example_body(root: Path, controller: str) -> str:
+    """Another organisation to share with: one with a website, not a group, not the controller."""
     bodies = [e for e in _entries(root, "organisations.yaml", "organisations")
               if e["id"] != controller and not e.get("group") and e.get("website")]
-    notices = [_read(p) for p in sorted((root / "content" / "notices").glob("*.yaml"))]
+    return str((bodies or [{"id": controller}])[0]["id"])
+
+
+def _main_slug(notices: list[dict[str, Any]]) -> str:
+    """The main notice's slug, which the scaffold's introduction links to."""
     main = next((n for n in notices if n.get("kind") == "main" and isinstance(n.get("slug"), str)), {})
-    return {
-        "basis": (public_task or bases or [{"id": "art6-1-e"}])[0]["id"],
-        "act": _most_cited([act["id"] for act in acts], notices) or "children-act-1989",
-        "controller": controller,
-        "body": (bodies or [{"id": controller}])[0]["id"],
-        "contact": str(site.get("data_protection_officer") or "data-protection-officer"),
-        "main": str(main.get("slug") or "privacy-notice"),
-    }
+    return str(main.get("slug") or "privacy-notice")
 
 
 def _most_cited(acts: list[str], notices: list[dict[str, Any]]) -> str | None:
@@ -126,9 +147,6 @@ def scaffold(root: Path, slug: str, title: str) -> str:
 
 def _print_what_is_left(root: Path, shown: str) -> None:
     """The build's problems in the new file: the compliance check's warnings name what is left."""
-    from ..build import build_in_memory
-    from ..diagnostics import format_diagnostics
-
     result = build_in_memory(root)
     mine = [d for d in result.diagnostics.sorted() if d.path == shown]
     if mine:

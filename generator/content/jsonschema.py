@@ -17,6 +17,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from ..site.site_folder import UnsafeOutput, read_exactly, replace_file
+from ..world import plain_errors, shown
 from . import schema
 
 SCHEMA_FOLDER = "schemas"
@@ -88,9 +90,6 @@ def write_schemas(folder: Path) -> list[Path]:
     Only files this tool wrote are replaced, and never through a link: each is checked first (so a
     refusal writes nothing), then replaced whole by a file written beside it.
     """
-    from ..site.site_folder import replace_file
-    from ..world import plain_errors, shown
-
     with plain_errors(f"cannot write the schemas into {shown(folder)}", again="run notices schema again"):
         folder.mkdir(parents=True, exist_ok=True)
         titles = {f"{name}.schema.json": title for name, (_, title, _) in CONTENT_SCHEMAS.items()}
@@ -106,9 +105,6 @@ def write_schemas(folder: Path) -> list[Path]:
 def _ours(target: Path, title: str) -> str | None:
     """The text of `target` when it is a schema this tool wrote (of that title), None when there is
     none; refused (UnsafeOutput) when it is a link, not a file, or somebody else's."""
-    from ..site.site_folder import UnsafeOutput, read_exactly
-    from ..world import shown
-
     again = "move it away, or choose another folder with --out"
     try:
         descriptor = os.open(target, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)

@@ -1,4 +1,5 @@
-"""Broken links reported where they were written: in a content file's Markdown or a template.
+"""The link check, with each broken link reported where it was written: in a content file's Markdown
+or a template.
 
 The check (links.py) knows a link by the page it is on; an editor needs the line they wrote.
 """
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it.common.utils import unescapeAll
@@ -15,8 +18,20 @@ from markdown_it.common.utils import unescapeAll
 from ..content.reading import UnreadableFile, read_content_file
 from ..diagnostics import Diagnostics
 from . import markdown
-from .links import LinkReport, Target, normalise_base_url, resolve_link
-from .linkscan import Link
+from .links import LinkReport, Target, check_links, normalise_base_url, resolve_link
+from .linkscan import Link, PageScan
+
+
+def check_site_links(
+    names: Collection[str], base_url: str, scans: dict[str, PageScan], diagnostics: Diagnostics, *,
+    site_folder: Path, content_files: dict[str, Path], templates: Path, memo: dict[str, Any] | None = None,
+) -> LinkReport:
+    """Every internal link and #fragment must resolve, checked after render and before write; each
+    broken one is reported where it was written."""
+    report = check_links(names, base_url, scans, memo)
+    report_broken_links(report, diagnostics, base_url=base_url, site_folder=site_folder,
+                        content_files=content_files, templates=templates)
+    return report
 
 
 def report_broken_links(
