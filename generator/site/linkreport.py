@@ -15,8 +15,9 @@ from markdown_it.common.utils import unescapeAll
 from ..content.reading import UnreadableFile, read_content_file
 from ..diagnostics import Diagnostics
 from . import markdown
-from .links import LinkReport, Target, normalise_base_url, resolve_link
+from .links import LinkReport
 from .linkscan import Link
+from .linktarget import Target, normalise_base_url, resolve_link
 
 
 def report_broken_links(
