@@ -242,7 +242,7 @@ def _check(root: Path, args: argparse.Namespace) -> int:
 
 def _base_url(value: str) -> str:
     """--base-url must be an http(s) address; a missing trailing slash is added."""
-    from .site.links import normalise_base_url
+    from .site.linktarget import normalise_base_url
 
     try:
         return normalise_base_url(value)

@@ -25,7 +25,7 @@ from generator.content.resolve import Site, resolve_references
 from generator.content.validate import validate_content
 from generator.diagnostics import Diagnostics
 from generator.site import export, jsonld
-from generator.site.links import existing_file, resolve_link
+from generator.site.linktarget import existing_file, resolve_link
 from generator.site.processing import SEPARATOR, csv_line, list_cell, safe_cell
 
 BASE = yaml.safe_load((FIXTURE / "content" / "site.yaml").read_text("utf-8"))["base_url"]

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import notices
 
-from generator.site.links import check_links, normalise_base_url, resolve_link
+from generator.site.links import check_links
 from generator.site.linkscan import compact, scan_file, scan_page
+from generator.site.linktarget import normalise_base_url, resolve_link
 
 BASE = "https://notices.example.org/privacy/"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.site import write
+from generator.site import site_swap, write
 from generator.site.site_folder import STAGING_MARKER
 from generator.site.write import UnsafeOutput, write_site
 from generator.world import WorldError
@@ -53,13 +53,13 @@ def test_a_big_old_site_is_removed_whole_by_the_workers(
     monkeypatch.setattr(parallel, "LOAD_THRESHOLD", 4)
     removers = tmp_path / "removers"  # a worker's memory is its own: each notes its process id here
     removers.mkdir()
-    remove = write._remove_names
+    remove = site_swap._remove_names
 
     def noting(folder: Path, names: list[str]) -> None:
         (removers / str(os.getpid())).touch()
         remove(folder, names)
 
-    monkeypatch.setattr(write, "_remove_names", noting)
+    monkeypatch.setattr(site_swap, "_remove_names", noting)
     out = tmp_path / "site"
     old = {**OLD, **{f"notice-{n}/index.html": b"old" for n in range(20)}}
     write_site(old, out)

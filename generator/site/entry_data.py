@@ -2,7 +2,7 @@
 
 Every notice.json carries, in place of each id, the register entry it names, and a thousand notices
 name the same few entries: each entry's data is made once, in the order of its model for the file and
-with its keys sorted for the content hash (see export.py).
+with its keys sorted for the content hash (see content_hash.py).
 
 What is made is kept in the build's `BuildCache`, which the build's `Site` carries (resolve.py): a
 second build in the same process (the preview's next one) has a new site, so an empty cache, and never

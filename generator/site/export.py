@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -23,6 +22,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 from ..content import schema
 from ..content.jsonschema import DIALECT, _without_nulls
 from ..content.resolve import Notice, Site
+from .content_hash import content_hash, sorted_for_hash
 
 NOTICE_FILE = "notice.json"
 INDEX_FILE = "notices.json"
@@ -151,7 +151,7 @@ def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str,
     """
     assert isinstance(notice.content, schema.NoticeBase), "notice.json is made from the whole notice"
     content = notice.content.model_dump(mode="json", exclude_none=True)
-    hashed = _with_sorted_keys(content)  # before the entries go in: each is sorted once per build
+    hashed = sorted_for_hash(content)  # before the entries go in: each is sorted once per build
     entries = site.cache.entries
     _put_entries(content, notice, entries.as_written)
     _put_entries(hashed, notice, entries.sorted)
@@ -167,40 +167,6 @@ def notice_data(site: Site, notice: Notice) -> tuple[bytes, str]:
     """One notice's notice.json and its content hash: made beside its page, in the same worker."""
     exported, hashed = export_notice(site, notice)
     return to_json(exported), content_hash(hashed)
-
-
-def content_hash(hashed: dict[str, Any]) -> str:
-    """The hash notices.json keeps, so a later check can tell that a notice's content changed.
-
-    It is the sha256 of the notice.json without the keys that depend on where the site is published
-    (`$schema`, `url`), as JSON with sorted keys, no spaces and UTF-8 text (docs/data.md). `hashed` is
-    that notice with its keys sorted already: pydantic_core then writes what
-    json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":")) writes, several times faster.
-    """
-    return "sha256:" + hashlib.sha256(pydantic_core.to_json(hashed)).hexdigest()
-
-
-def _with_sorted_keys(data: dict[str, Any]) -> dict[str, Any]:
-    """What entry_data.with_sorted_keys makes, for the content hash, in fewer steps: a notice has some
-    eighty objects to sort. A list without an object or list in it (most lists: text) is not copied,
-    as nothing in it is sorted or changed."""
-    copy = {}
-    for key in sorted(data):
-        value = data[key]
-        if type(value) is dict:
-            value = _with_sorted_keys(value)
-        elif type(value) is list:
-            value = _with_sorted_keys_in(value)
-        copy[key] = value
-    return copy
-
-
-def _with_sorted_keys_in(items: list[Any]) -> list[Any]:
-    for item in items:
-        if type(item) is dict or type(item) is list:
-            return [_with_sorted_keys(item) if type(item) is dict else _with_sorted_keys_in(item)
-                    if type(item) is list else item for item in items]
-    return items
 
 
 def _put_entries(

@@ -18,8 +18,9 @@ from markdown_it.common.utils import unescapeAll
 from ..content.reading import UnreadableFile, read_content_file
 from ..diagnostics import Diagnostics
 from . import markdown
-from .links import LinkReport, Target, check_links, normalise_base_url, resolve_link
+from .links import LinkReport, check_links
 from .linkscan import Link, PageScan
+from .linktarget import Target, normalise_base_url, resolve_link
 
 
 def check_site_links(

@@ -10,37 +10,28 @@ collected for `notices check --links`; nothing here uses the network.
 A thousand notices make a hundred thousand links, so both halves are built for speed: the
 scan reads a page in one regular-expression pass (linkscan.py), and the check works out each
 address once for all the pages it means the same on (_Checker). Reporting a broken link where
-it was written is linkreport.py's job.
+it was written is linkreport.py's job; where one link leads, and what is wrong with it, linktarget.py's.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .linkscan import Link, PageLinks, PageScan, scan_file
-
-LINK_ATTRIBUTES = ("href", "src")
-_ABSOLUTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|//)")
-_SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
-
-
-def normalise_base_url(value: str) -> str:
-    """An http(s) address with a host and a trailing slash; ValueError says what is wrong."""
-    value = value.strip()
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"'{value}' is not a web address: it must start with https:// (or http://) "
-                         "and name a host, like https://example.org/privacy/")
-    if parts.query or parts.fragment or "#" in value or any(ch.isspace() for ch in value):
-        raise ValueError(f"'{value}' must be a plain address, without spaces, '?' or '#'")
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+from .linktarget import (
+    ABSOLUTE,
+    Target,
+    existing_file,
+    link_problem,
+    normalise_base_url,
+    page_address,
+    resolve_from,
+    resolve_link,
+)
 
 
 @dataclass(frozen=True)
@@ -59,52 +50,6 @@ class LinkReport:
     """Each external address, with the site paths of the pages that link to it."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """Where an internal link leads: a path in the site ('' is the home page) and a fragment."""
-
-    path: str
-    fragment: str
-    outside: bool = False
-
-
-def page_address(page: str) -> str:
-    """The address a page is served at, relative to the site root ('sharing/' for sharing/index.html)."""
-    return page.removesuffix("index.html") if page.rsplit("/", 1)[-1] == "index.html" else page
-
-
-def resolve_link(page: str, href: str, base_url: str) -> Target | None:
-    """Resolve `href` as a browser would on `page` served under `base_url`; None if external."""
-    href = href.strip()
-    address = page_address(page)
-    if href.startswith("#") and not any(char in href[1:] for char in "#\t\n\r"):
-        own = _resolve_from(address, "", base_url)  # a fragment on this page: resolve the page once
-        return own if own is None else Target(own.path, unquote(href[1:]), own.outside)
-    if _ABSOLUTE.match(href):
-        address = ""  # a whole address leads to the same place from any page
-    elif href and href[0] not in "#?":
-        # A link with a path leads to the same place from any page of a folder, so the many pages
-        # that share a link resolve it once.
-        address = address[: address.rfind("/") + 1]
-    return _resolve_from(address, href, base_url)
-
-
-@lru_cache(maxsize=50_000)
-def _resolve_from(address: str, href: str, base_url: str) -> Target | None:
-    written_absolute = bool(_ABSOLUTE.match(href))
-    resolved = urlsplit(urljoin(base_url + address, href))
-    base = urlsplit(base_url)
-    if resolved.scheme not in ("http", "https"):
-        return None  # mailto:, tel: and the like
-    same_host = (resolved.scheme, resolved.netloc.lower()) == (base.scheme, base.netloc.lower())
-    inside = resolved.path.startswith(base.path) or resolved.path + "/" == base.path
-    if written_absolute and not (same_host and inside):
-        return None  # another website (or another part of ours, outside this site)
-    if not (same_host and inside):
-        return Target(resolved.path, resolved.fragment, outside=True)
-    return Target(unquote(resolved.path[len(base.path):]), unquote(resolved.fragment))
-
-
 def check_links(
     files: Mapping[str, bytes] | Collection[str], base_url: str, scans: dict[str, PageScan] | None = None,
     memo: dict[str, Any] | None = None,
@@ -118,13 +63,7 @@ def check_links(
     the page's scan, every file name, and the ids of the pages its #fragments point into.
     """
     base_url = normalise_base_url(base_url)
-    scans = scans or {}
-    pages: dict[str, PageScan] = {}
-    for name in sorted(files):
-        if name.endswith((".html", ".xml")):
-            scan = scans.get(name) or scan_file(name, files[name])  # type: ignore[index]
-            assert scan is not None
-            pages[name] = scan
+    pages = _pages(files, scans or {})
     if memo is not None and memo.get("site") != (base_url, frozenset(files)):
         memo.clear()
         memo["site"] = (base_url, frozenset(files))
@@ -133,8 +72,7 @@ def check_links(
     checker = _Checker(files, pages, base_url)
     for name, scan in pages.items():
         known = memo.get(name) if memo is not None else None
-        if known is None or known[0] is not scan or any(pages.get(path, ((), None))[1] != ids
-                                                         for path, ids in known[1].items()):
+        if known is None or not _still_holds(known, scan, pages):
             known = (scan, *checker.check_page(name, scan[0]))
             if memo is not None:
                 memo[name] = known
@@ -143,6 +81,23 @@ def check_links(
             external.setdefault(url, set()).add(name)
     report.external = {url: sorted(external[url]) for url in sorted(external)}
     return report
+
+
+def _pages(files: Mapping[str, bytes] | Collection[str], scans: dict[str, PageScan]) -> dict[str, PageScan]:
+    """The scan of every page and XML file in `files`, by name in order: from `scans`, else read now."""
+    pages: dict[str, PageScan] = {}
+    for name in sorted(files):
+        if name.endswith((".html", ".xml")):
+            scan = scans.get(name) or scan_file(name, files[name])  # type: ignore[index]
+            assert scan is not None
+            pages[name] = scan
+    return pages
+
+
+def _still_holds(known: tuple[Any, ...], scan: PageScan, pages: dict[str, PageScan]) -> bool:
+    """Whether a page's findings kept by the preview hold: the same scan, and the same ids on every
+    page its #fragments point into."""
+    return known[0] is scan and all(pages.get(path, ((), None))[1] == ids for path, ids in known[1].items())
 
 
 _IGNORED, _EXTERNAL, _INTERNAL, _OWN_FRAGMENT = range(4)
@@ -165,7 +120,7 @@ class _Checker:
     page only through its folder, and, once it climbs out of that folder ('../' as many times as the
     folder is deep), only on how deep the folder is: so verdicts are kept by depth, and most links
     cost a dictionary lookup. Verdicts are worked out, and every broken link is described, by the
-    code that checks a link on its own (resolve_link, _problem).
+    code that checks a link on its own (resolve_link, link_problem).
     """
 
     def __init__(self, files: Collection[str], pages: dict[str, PageScan], base_url: str) -> None:
@@ -181,19 +136,8 @@ class _Checker:
         self, name: str, links: Sequence[Link]
     ) -> tuple[dict[str, set[str]], list[BrokenLink], list[str]]:
         """One page's broken links and external addresses, and the ids of the pages its fragments need."""
-        address = page_address(name)
-        folder = address[: address.rfind("/") + 1]
-        # The 404 page has a rule of its own; an odd folder would need urljoin's every subtlety.
-        shared = name != "404.html" and _PLAIN_FOLDER.fullmatch(folder) is not None
-        depth = folder.count("/")
-        verdicts = self.by_depth.setdefault(depth, {}) if shared else {}
-        own = (self._quick_target("", address) if shared else None) or _resolve_from(address, "",
-                                                                                         self.base_url)
-        assert own is not None  # a page of the site is at an http(s) address
-        own_path = existing_file(own.path, self.files)
-        own_broken = own.outside or own_path is None
-        own_ids = self.pages[own_path][1] if own_path in self.pages else None
-        checked_ids = own_ids if own_path and own_path.endswith(".html") else None
+        page = self._page(name)
+        folder, shared, verdicts = page.folder, page.shared, page.verdicts
         targets: dict[str, set[str]] = {}
         broken: list[BrokenLink] = []
         external: list[str] = []
@@ -206,11 +150,7 @@ class _Checker:
                 if needed is not None:
                     targets[needed] = ids
             elif kind == _OWN_FRAGMENT:
-                _, fragment, has_fragment = verdict
-                is_broken = own_broken or (fragment is not None and checked_ids is not None
-                                           and fragment not in checked_ids)
-                if has_fragment and own_ids is not None:
-                    targets[own_path] = own_ids  # type: ignore[index]
+                is_broken = page.own_fragment_broken(verdict, targets)
             else:
                 if kind == _EXTERNAL:
                     external.append(verdict[1])
@@ -219,37 +159,50 @@ class _Checker:
                 broken.append(self._describe(links[index]))
         return targets, broken, external
 
+    def _page(self, name: str) -> _Page:
+        """Where page `name` sits, what it can share, and whether it exists with ids to link to."""
+        address = page_address(name)
+        folder = address[: address.rfind("/") + 1]
+        # The 404 page has a rule of its own; an odd folder would need urljoin's every subtlety.
+        shared = name != "404.html" and _PLAIN_FOLDER.fullmatch(folder) is not None
+        verdicts = self.by_depth.setdefault(folder.count("/"), {}) if shared else {}
+        own = (self._quick_target("", address) if shared else None) or resolve_from(address, "",
+                                                                                         self.base_url)
+        assert own is not None  # a page of the site is at an http(s) address
+        own_path = existing_file(own.path, self.files)
+        own_ids = self.pages[own_path][1] if own_path in self.pages else None
+        checked_ids = own_ids if own_path and own_path.endswith(".html") else None
+        own_broken = own.outside or own_path is None
+        return _Page(folder, shared, verdicts, own_path, own_broken, own_ids, checked_ids)
+
     def _verdict(self, name: str, folder: str, shared: bool, href: str,
                  verdicts: dict[str, _Verdict]) -> _Verdict:
         """The verdict on `href` written on page `name`, kept for every page it holds for."""
         written = href.strip()
         if written.startswith("#") and not any(char in written[1:] for char in "#\t\n\r"):
-            fragment = unquote(written[1:])
-            looked_for = fragment if fragment not in ("", "top") else None
-            verdicts[href] = (_OWN_FRAGMENT, looked_for, bool(fragment))
+            verdicts[href] = _own_fragment_verdict(written)
             return verdicts[href]
-        place: str | None = None  # the same from any folder as deep: a whole address, or one from the root
-        if not shared or not written or written[0] in "#?":
-            place = name  # resolved against the page itself, as resolve_link does
-        elif not (_ABSOLUTE.match(written) or written.startswith(("/", "../" * folder.count("/")))):
-            place = folder
+        place = _place(name, folder, shared, written)
         if place is not None and (place, href) in self.by_place:
             return self.by_place[place, href]
-        target = (self._quick_target(folder, written) if shared else None) or resolve_link(name, href,
-                                                                                            self.base_url)
-        if target is None:
-            is_web = urlsplit(written).scheme.lower() in ("http", "https")
-            verdict: _Verdict = (_EXTERNAL, written) if is_web else (_IGNORED,)
-        else:
-            problem = _problem(name, href, target, self.files, self.pages, self.base_url)
-            needed = existing_file(target.path, self.files) if target.fragment else None
-            ids = self.pages[needed][1] if needed in self.pages else None
-            verdict = (_INTERNAL, problem is not None, needed if ids is not None else None, ids)
+        verdict = self._work_out(name, folder, shared, href, written)
         if place is None:
             verdicts[href] = verdict
         else:
             self.by_place[place, href] = verdict
         return verdict
+
+    def _work_out(self, name: str, folder: str, shared: bool, href: str, written: str) -> _Verdict:
+        """The verdict on `href` (stripped: `written`) on page `name`, worked out afresh."""
+        target = (self._quick_target(folder, written) if shared else None) or resolve_link(name, href,
+                                                                                            self.base_url)
+        if target is None:
+            is_web = urlsplit(written).scheme.lower() in ("http", "https")
+            return (_EXTERNAL, written) if is_web else (_IGNORED,)
+        problem = link_problem(name, href, target, self.files, self.pages, self.base_url)
+        needed = existing_file(target.path, self.files) if target.fragment else None
+        ids = self.pages[needed][1] if needed in self.pages else None
+        return (_INTERNAL, problem is not None, needed if ids is not None else None, ids)
 
     def _quick_target(self, folder: str, written: str) -> Target | None:
         """resolve_link's answer for the commonest addresses, without its general URL parsing; else None.
@@ -274,37 +227,46 @@ class _Checker:
     def _describe(self, link: Link) -> BrokenLink:
         """A broken link, with what is wrong, in the words of the check of one link."""
         target = resolve_link(link.page, link.href, self.base_url)
-        problem = target and _problem(link.page, link.href, target, self.files, self.pages, self.base_url)
+        problem = target and link_problem(link.page, link.href, target, self.files, self.pages, self.base_url)
         assert problem, link
         return BrokenLink(link, *problem)
 
 
-def _problem(
-    page: str, href: str, target: Target, files: Collection[str], pages: dict[str, PageScan], base_url: str,
-) -> tuple[str, str] | None:
-    if target.outside:
-        return (f"it leads to {target.path}, outside the site at {base_url}",
-                "link within the site with a relative address")
-    if page == "404.html" and not re.match(r"^([A-Za-z][A-Za-z0-9+.-]*:|/|#)", href.strip()):
-        return ("the 404 page is served at any address, so a relative link from it goes astray",
-                "start the link with the base path: use site.base_path in templates/404.html")
-    path = existing_file(target.path, files)
-    if path is None:
-        return (f"there is no page or file '{target.path or '/'}' in the site", "")
-    if target.fragment and target.fragment != "top" and path in pages and path.endswith(".html"):
-        ids = pages[path][1]
-        if target.fragment not in ids:
-            close = difflib.get_close_matches(target.fragment, sorted(ids), n=1)
-            hint = f"did you mean '#{close[0]}'?" if close else "link to the id of a heading on that page"
-            where = "this page" if path == page else path
-            return f"{where} has no element with id '{target.fragment}'", hint
-    return None
+@dataclass(frozen=True)
+class _Page:
+    """One page as _Checker sees it: its folder, the verdicts it shares, and the page itself as a target."""
+
+    folder: str
+    shared: bool
+    """Whether verdicts are kept for every page as deep (not the 404 page, not an odd folder)."""
+    verdicts: dict[str, _Verdict]
+    own_path: str | None
+    own_broken: bool
+    """Whether the page's own address leads nowhere (outside the site, or to no file)."""
+    own_ids: set[str] | None
+    checked_ids: set[str] | None
+    """The ids a '#id' on the page must name, or None when there is nothing to look in."""
+
+    def own_fragment_broken(self, verdict: _Verdict, targets: dict[str, set[str]]) -> bool:
+        """Whether a '#id' on this page is broken; notes this page's ids in `targets` when it needs them."""
+        _, fragment, has_fragment = verdict
+        if has_fragment and self.own_ids is not None:
+            targets[self.own_path] = self.own_ids  # type: ignore[index]
+        return self.own_broken or (fragment is not None and self.checked_ids is not None
+                                   and fragment not in self.checked_ids)
 
 
-def existing_file(path: str, files: Collection[str]) -> str | None:
-    """The file a site path is served from: a folder's index.html, or the file itself."""
-    if path == "" or path.endswith("/"):
-        return path + "index.html" if path + "index.html" in files else None
-    if path in files:
-        return path
-    return path + "/index.html" if path + "/index.html" in files else None
+def _own_fragment_verdict(written: str) -> _Verdict:
+    """The verdict on a '#id' written alone: the id to look for ('' and 'top' need none)."""
+    fragment = unquote(written[1:])
+    looked_for = fragment if fragment not in ("", "top") else None
+    return (_OWN_FRAGMENT, looked_for, bool(fragment))
+
+
+def _place(name: str, folder: str, shared: bool, written: str) -> str | None:
+    """Where a verdict on `written` holds: page `name`, its folder, or None for any folder as deep."""
+    if not shared or not written or written[0] in "#?":
+        return name  # resolved against the page itself, as resolve_link does
+    if not (ABSOLUTE.match(written) or written.startswith(("/", "../" * folder.count("/")))):
+        return folder
+    return None  # a whole address, or one from the root or climbing out of the folder

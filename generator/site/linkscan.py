@@ -130,9 +130,17 @@ def scan_page(page: str, html: str) -> PageScan:
                 _read_attributes(html, found.start(_MORE), found.end(_MORE), found.group(_TAG), hrefs,
                                  offsets, ids)
         elif last is not None:  # not a comment
-            tag = found.group(_SCRIPT if last == _SCRIPT + 1 else _TAG)
-            _read_attributes(html, found.start(last), found.end(last), tag, hrefs, offsets, ids)
+            _read_other_tag(html, found, hrefs, offsets, ids)
     return PageLinks(page, hrefs, _positions(html, offsets)), ids
+
+
+def _read_other_tag(html: str, found: re.Match[str], hrefs: list[str], offsets: list[int],
+                    ids: set[str]) -> None:
+    """Add the links and ids of a start tag _MARKUP found written some other way (or a <script>)."""
+    last = found.lastindex
+    assert last is not None
+    tag = found.group(_SCRIPT if last == _SCRIPT + 1 else _TAG)
+    _read_attributes(html, found.start(last), found.end(last), tag, hrefs, offsets, ids)
 
 
 def _read_attributes(html: str, start: int, end: int, tag: str, hrefs: list[str], offsets: list[int],

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import tempfile
-import threading
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager, suppress
-from functools import partial
+from collections.abc import Collection, Iterable
+from contextlib import suppress
 from pathlib import Path
-from types import FrameType
 from typing import Protocol
 
-from .. import parallel
-from ..world import BuildLock, Terminated, WorldError, plain_errors, shown
+from ..world import BuildLock, WorldError, plain_errors, shown
 from .site_folder import MANIFEST as MANIFEST
 from .site_folder import (
     STAGING_MARKER,
@@ -29,13 +24,13 @@ from .site_folder import (
     read_exactly,
     recover_interrupted_swap,
     remove_stale,
-    remove_tree,
 )
 from .site_folder import UnsafeOutput as UnsafeOutput
 from .site_folder import check_output_folder as check_output_folder
 from .site_folder import check_replaceable as check_replaceable
 from .site_folder import manifest_bytes as manifest_bytes
 from .site_folder import written_files as written_files
+from .site_swap import interrupts_deferred, swap
 
 
 def write_site(files: dict[str, bytes], out: Path) -> None:
@@ -236,8 +231,8 @@ class Staging:
                 for folder in sorted({parent for child in made for parent in _with_parents(child)} | {""}):
                     os.chmod(os.path.join(self.folder, folder), 0o755)  # mkdtemp makes 0700; web servers read
                 os.unlink(self.folder / STAGING_MARKER)  # not part of the site; its manifest marks it now
-            with _interrupts_deferred(), plain_errors(f"cannot replace {shown(self.out)} with the new site"):
-                _swap(self.folder, self.out)
+            with interrupts_deferred(), plain_errors(f"cannot replace {shown(self.out)} with the new site"):
+                swap(self.folder, self.out)
         except BaseException:
             self.abort()
             raise
@@ -278,65 +273,3 @@ def _with_parents(folder: str) -> list[str]:
     """'a/b' -> ['a/b', 'a', ''] : a folder and every folder above it, up to the site's own ('')."""
     parts = folder.split("/") if folder else []
     return ["/".join(parts[:end]) for end in range(len(parts), -1, -1)]
-
-
-def _swap(staging: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rmdir(retired)
-    os.rename(out, retired)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        os.rename(retired, out)
-        raise
-    _remove(retired)
-
-
-def _remove(folder: Path) -> None:
-    """Remove the old site, swapped out. A big one on both cores: at 10,000 notices its 30,000 files
-    and folders take 1.4-1.6 s to remove on one, 1.1-1.2 s on two."""
-    names = os.listdir(folder)
-    if parallel.would_fork(len(names), threshold=parallel.LOAD_THRESHOLD):
-        shares = parallel.worker_count() * 4  # a few each, so one slow share does not hold up the end
-        parallel.run_all([partial(_remove_names, folder, names[start::shares]) for start in range(shares)],
-                         threshold=1)
-    remove_tree(folder)
-
-
-def _remove_names(folder: Path, names: list[str]) -> None:
-    for name in names:
-        path = os.path.join(folder, name)
-        if os.path.isdir(path) and not os.path.islink(path):
-            remove_tree(Path(path))
-        else:
-            with suppress(OSError):
-                os.unlink(path)
-
-
-@contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Ctrl-C (or SIGTERM) between the two renames would leave no site at all: hold it until the swap
-    is done."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def remember(signum: int, frame: FrameType | None) -> None:
-        received.append(signum)
-
-    previous = signal.signal(signal.SIGINT, remember)
-    terminate = signal.signal(signal.SIGTERM, remember)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        signal.signal(signal.SIGTERM, terminate)
-    if signal.SIGTERM in received:
-        raise Terminated
-    if received:
-        raise KeyboardInterrupt
-
