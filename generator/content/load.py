@@ -102,7 +102,22 @@ def load_yaml(
     and most of the memory, of a clean file), and read again when a position is asked for; any
     other file is read the full way, with positions.
     """
+    text = _read_text(path, raw, diagnostics)
+    if text is None:
+        return None
     source = SourceFile(path)
+    if not positions:  # libyaml's parser keeps its own stack: no nesting can crash it (unlike composing)
+        data, blank = quick_read(text, MAX_NODES, MAX_DEPTH)
+        if isinstance(data, dict):
+            source.data, source.blank_free = data, not blank
+            source._read_again = True
+            return source
+    node = _compose(path, text, diagnostics)
+    return None if node is None else _build_values(source, node, text, diagnostics)
+
+
+def _read_text(path: Path, raw: bytes | None, diagnostics: Diagnostics) -> str | None:
+    """The file's text, or None once it is reported: unreadable, not UTF-8, empty, or indented with tabs."""
     try:
         raw = read_content_file(path) if raw is None else raw
     except UnreadableFile as exc:
@@ -119,14 +134,11 @@ def load_yaml(
         diagnostics.error(path, (text.count("\n", 0, tab.start()) + 1, tab.end() - tab.start()),
                           "a tab is used for indentation",
                           "YAML indents with spaces only: replace the tab with spaces")
-    if tabs:
-        return None
-    if not positions:  # libyaml's parser keeps its own stack: no nesting can crash it (unlike composing)
-        data, blank = quick_read(text, MAX_NODES, MAX_DEPTH)
-        if isinstance(data, dict):
-            source.data, source.blank_free = data, not blank
-            source._read_again = True
-            return source
+    return None if tabs else text
+
+
+def _compose(path: Path, text: str, diagnostics: Diagnostics) -> yaml.MappingNode | None:
+    """The file's node tree, or None once YAML's objection (or a top level that is no mapping) is reported."""
     loader = _Loader if _nesting_bound(text) <= SAFE_NESTING else yaml.SafeLoader
     try:
         node = yaml.compose(text, Loader=loader)
@@ -139,11 +151,7 @@ def load_yaml(
         diagnostics.error(path, position, message, hint)
         return None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        diagnostics.error(path, (line, column), f"the file contains an invisible control character"
-                          f" (U+{code:04X}) that YAML does not allow", "delete it, or retype the line")
+        _report_control_character(path, text, exc, diagnostics)
         return None
     except yaml.YAMLError as exc:
         diagnostics.error(path, (1, 1), f"this is not valid YAML: {exc}")
@@ -152,6 +160,21 @@ def load_yaml(
         position = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
         diagnostics.error(path, position, "the file must be a mapping of `key: value` lines at its top level")
         return None
+    return node
+
+
+def _report_control_character(path: Path, text: str, exc: yaml.reader.ReaderError,
+                              diagnostics: Diagnostics) -> None:
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    diagnostics.error(path, (line, column), f"the file contains an invisible control character"
+                      f" (U+{code:04X}) that YAML does not allow", "delete it, or retype the line")
+
+
+def _build_values(source: SourceFile, node: yaml.MappingNode, text: str,
+                  diagnostics: Diagnostics) -> SourceFile | None:
+    """The values of the node tree, with their positions; None if any could not be kept as written."""
     source.written = text
     builder = _Builder(source, diagnostics, text)
     try:
@@ -159,7 +182,7 @@ def load_yaml(
     except _TooLarge as exc:
         # At the top-level key whose value grew too large: the editor's unit of work.
         where = source.keys.get(builder.location[:1], builder.last_position)
-        diagnostics.error(path, where, exc.args[0], exc.args[1])
+        diagnostics.error(source.path, where, exc.args[0], exc.args[1])
         return None
     return source if builder.ok else None
 

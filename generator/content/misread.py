@@ -101,20 +101,38 @@ def _missing_explained(
     keys = allowed(parent)
     if any(written[:-1] == parent and close_key(str(written[-1]), keys) == key for written in unknown):
         return True  # a misspelling: the unknown key's message says "did you mean"
+    return (_explain_indented_under(source, parent, key, unknown, allowed, moved, diagnostics)
+            or _explain_indented_less(source, parent, key, unknown, moved, diagnostics)
+            or _report_in_text(source, parent, key, diagnostics))
+
+
+def _explain_indented_under(
+    source: SourceFile, parent: Location, key: str, unknown: set[Location], allowed: AllowedKeys,
+    moved: set[Location], diagnostics: Diagnostics,
+) -> bool:
+    """Whether the missing key was written indented under a key beside it (then reported, and moved)."""
     under = sorted(written for written in unknown if written[-1] == key and written[: len(parent)] == parent)
-    if under:
-        moved.add(under[0])
-        if _value_at(source.data, under[0]) is None:  # only the key's line was indented: its keys were not
-            own = allowed(parent + (key,))
-            moved.update(u for u in unknown if u[:-1] == under[0][:-1] and str(u[-1]) in own)
-        _report_indented_under(source, parent, under[0], diagnostics)
-        return True
+    if not under:
+        return False
+    moved.add(under[0])
+    if _value_at(source.data, under[0]) is None:  # only the key's line was indented: its keys were not
+        own = allowed(parent + (key,))
+        moved.update(u for u in unknown if u[:-1] == under[0][:-1] and str(u[-1]) in own)
+    _report_indented_under(source, parent, under[0], diagnostics)
+    return True
+
+
+def _explain_indented_less(
+    source: SourceFile, parent: Location, key: str, unknown: set[Location], moved: set[Location],
+    diagnostics: Diagnostics,
+) -> bool:
+    """Whether the missing key was written indented less, in a mapping above (then reported, and moved)."""
     above = [written for written in unknown if written[-1] == key and len(written) <= len(parent)
              and parent[: len(written) - 1] == written[:-1]]
     if above and _report_indented_less(source, parent, above[0], diagnostics):
         moved.add(above[0])
         return True
-    return _report_in_text(source, parent, key, diagnostics)
+    return False
 
 
 def _report_indented_under(

@@ -116,9 +116,9 @@ class _Reader:
                 result[name] = text if maybe is None or maybe(text) is None else self.not_text(event)
             else:
                 result[name] = self.value(event, inner)
-        self.left -= 2 * len(result)  # each key and its value
-        if kind is not _MappingEnd or self.left < 0 or (result and inner > self.max_depth):
-            raise _GiveUp  # a key that is a list, a mapping or an alias; too many values, or too deep
+        if kind is not _MappingEnd:
+            raise _GiveUp  # a key that is a list, a mapping or an alias
+        self.count(2 * len(result), inner)  # each key and its value
         return result
 
     def sequence(self, depth: int) -> list[Any]:
@@ -134,10 +134,15 @@ class _Reader:
                 items.append(text if maybe is None or maybe(text) is None else self.not_text(event))
             else:
                 items.append(self.value(event, inner))
-        self.left -= len(items)
-        if self.left < 0 or (items and inner > self.max_depth):
-            raise _GiveUp
+        self.count(len(items), inner)
         return items
+
+    def count(self, values: int, depth: int) -> None:
+        """Count the values of a mapping or list at its end, and give up at too many values, or at
+        text deeper than allowed (`depth` is its values' depth)."""
+        self.left -= values
+        if self.left < 0 or (values and depth > self.max_depth):
+            raise _GiveUp
 
     def not_text(self, event: Any) -> Any:
         """A plain value YAML may read as other than text: a number, a date, true, false or empty."""

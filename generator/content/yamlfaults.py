@@ -71,15 +71,7 @@ def _from_tokens(text: str, lines: list[str], exc: yaml.MarkedYAMLError, loader:
     """Read the file's tokens up to where YAML gave up: the last of them shows what went wrong."""
     problem = exc.problem_mark
     assert problem is not None
-    tokens: list[Any] = []
-    try:
-        for token in yaml.scan(text, Loader=loader):
-            if token.start_mark.index >= problem.index:
-                break
-            tokens.append(token)
-    except yaml.YAMLError:
-        pass  # the tokens before the scanner's own error are all there is
-    scalars = [token for token in tokens if isinstance(token, yaml.ScalarToken)]
+    scalars = _scalars_before(text, problem, loader)
     if not scalars:
         return None
     last = scalars[-1]
@@ -91,6 +83,19 @@ def _from_tokens(text: str, lines: list[str], exc: yaml.MarkedYAMLError, loader:
     if not last.style and "mapping values are not allowed" in (exc.problem or ""):
         return _plain_runs_on(lines, last)
     return None
+
+
+def _scalars_before(text: str, problem: Any, loader: Any) -> list[yaml.ScalarToken]:
+    """The values and keys (scalar tokens) YAML read before the place it gave up at."""
+    tokens: list[Any] = []
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            if token.start_mark.index >= problem.index:
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass  # the tokens before the scanner's own error are all there is
+    return [token for token in tokens if isinstance(token, yaml.ScalarToken)]
 
 
 def _open_bracket(lines: list[str], opening: Any, last: Any, problem: Any) -> Fault | None:
