@@ -32,15 +32,19 @@ WORKERS_VARIABLE = "NOTICES_WORKERS"
 """Set to 1 to build in one process (or to a number to use that many)."""
 
 _jobs: Sequence[Callable[[], Any]] = ()
+"""A worker's jobs: set in the worker when it starts (forked, so they are not copied), never in the
+process that started it."""
 
 
-def _become_worker() -> None:
-    """Set up a forked worker. It must not pass its signals on to the parent's event loop (the
+def _become_worker(jobs: Sequence[Callable[[], Any]]) -> None:
+    """Set up a forked worker with its jobs. It must not pass its signals on to the parent's event loop (the
     preview's): a forked process keeps asyncio's wakeup socket, and the SIGTERM that ends a worker
     at the end of a pool would reach the parent as its own, and stop the preview.
 
     Ctrl-C reaches every process in the terminal's group: a worker leaves it to the parent, which
     stops the pool (SIGTERM, which ends a worker quietly), instead of printing its own traceback."""
+    global _jobs
+    _jobs = jobs
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -85,35 +89,20 @@ def each(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
         for job in jobs:
             yield job()
         return
-    global _jobs
-    _jobs = jobs
     size = min(MAX_CHUNK, max(1, -(-len(jobs) // (count * CHUNKS_PER_WORKER))))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     gc.freeze()  # the workers' collector then leaves the parent's objects alone: fewer pages copied
     try:
-        with _Pool(count, initializer=_become_worker, context=multiprocessing.get_context("fork")) as pool:
+        with _start_pool(count, jobs) as pool:
             for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
                 yield from chunk
     finally:
-        _jobs = ()
         gc.unfreeze()
 
 
-class _Pool(multiprocessing.pool.Pool):
-    """A pool whose worker-watching thread sleeps until a worker ends or the pool changes.
-
-    CPython's Pool also wakes that thread whenever a result waits in the pipe, and until the result
-    thread has read it the thread spins, taking the parent's share of a core from taking in results:
-    0.15 s of CPU in a build of 1,000 notices. CPython's own ThreadPool waits this way. It is only
-    right for a pool that is terminated, not closed, while results are still owed (`with` does that):
-    a closed pool would wait for that wake-up to notice it is done.
-    """
-
-    def _get_sentinels(self) -> list[Any]:
-        notifier = getattr(self, "_change_notifier", None)
-        if notifier is None:  # a Python whose Pool is made otherwise: its own way
-            return super()._get_sentinels()  # type: ignore[misc, no-any-return]
-        return [notifier._reader]
+def _start_pool(count: int, jobs: Sequence[Callable[[], Any]]) -> multiprocessing.pool.Pool:
+    """Forked workers, each holding the jobs: a forked pool's arguments are inherited, not pickled."""
+    return multiprocessing.get_context("fork").Pool(count, initializer=_become_worker, initargs=(jobs,))
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:

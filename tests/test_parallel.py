@@ -31,13 +31,13 @@ def count_worker_pools(monkeypatch: pytest.MonkeyPatch, threshold: str) -> list[
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     monkeypatch.setattr(parallel, threshold, 1)
     forked: list[int] = []
-    real_pool = parallel._Pool
+    real_pool = parallel._start_pool
 
     def counting_pool(*args: Any, **kwargs: Any) -> Any:
         forked.append(1)
         return real_pool(*args, **kwargs)
 
-    monkeypatch.setattr(parallel, "_Pool", counting_pool)
+    monkeypatch.setattr(parallel, "_start_pool", counting_pool)
     return forked
 
 def test_jobs_run_in_other_processes_and_come_back_in_order() -> None:
