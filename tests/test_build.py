@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from test_parallel import add_notices
+from test_parallel import add_notices, count_worker_pools
 
 from generator import parallel
 from generator.build import BuildResult, build
@@ -28,9 +28,10 @@ def build_both_ways(project: Path, monkeypatch: pytest.MonkeyPatch,
     """The build in one process, then with every notice in one of two workers."""
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     alone = build(project, project / "alone", base_url=base_url)
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    monkeypatch.setattr(parallel, "THRESHOLD", 2)
-    return alone, build(project, project / "pooled", base_url=base_url)
+    forked = count_worker_pools(monkeypatch, "THRESHOLD")
+    pooled = build(project, project / "pooled", base_url=base_url)
+    assert forked, "the build did not use worker processes"
+    return alone, pooled
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -55,7 +56,7 @@ def test_notices_in_workers_make_the_very_site_and_warnings_of_one_process(
 ) -> None:
     add_notices(project, 8)  # copies of a shipped notice, warnings and all
     alone, pooled = build_both_ways(project, monkeypatch, base_url="https://example.org/privacy/")
-    assert len(files(project / "alone")) > 30 and alone.diagnostics.warnings
+    assert len(files(project / "alone")) > 30 and len(alone.diagnostics.warnings) > 10
     assert messages(pooled) == messages(alone)  # the same messages, in the same order
     assert files(project / "pooled") == files(project / "alone")
     assert b"https://example.org/privacy/copy-3/" in (project / "pooled/sitemap.xml").read_bytes()

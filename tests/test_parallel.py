@@ -52,26 +52,6 @@ def test_few_jobs_run_here() -> None:
     assert parallel.run_all(jobs, workers=2) == [os.getpid()] * 5  # below the threshold
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    add_notices(project, 12)
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    serial = build(project, project / "serial")
-    forked = count_worker_pools(monkeypatch, "THRESHOLD")
-    in_parallel = build(project, project / "parallel")
-    assert forked, "the build did not use worker processes"
-    assert len(serial.files) > 30 and "copy-11/index.html" in serial.files
-    assert files(project / "parallel") == files(project / "serial")
-    assert in_parallel.compliance == serial.compliance and len(serial.diagnostics.warnings) > 10
-    assert in_parallel.diagnostics.items == serial.diagnostics.items
-
-
 def test_a_template_error_in_a_worker_is_reported_like_in_one_process(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
