@@ -24,9 +24,9 @@ def content_hash(hashed: dict[str, Any]) -> str:
 
 
 def sorted_for_hash(data: dict[str, Any]) -> dict[str, Any]:
-    """What entry_data.with_sorted_keys makes, for the content hash, in fewer steps: a notice has some
-    eighty objects to sort. A list without an object or list in it (most lists: text) is not copied,
-    as nothing in it is sorted or changed."""
+    """A copy of `data` with the keys of every object in it in sorted order, as the content hash reads
+    it: a notice has some eighty objects to sort. A list without an object or list in it (most lists:
+    text) is not copied, as nothing in it is sorted or changed."""
     copy = {}
     for key in sorted(data):
         value = data[key]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from ..content.schema import Model
+from .content_hash import sorted_for_hash
 
 T = TypeVar("T")
 
@@ -59,7 +60,7 @@ class EntryData:
 
 def _both(entry: Model) -> tuple[dict[str, Any], dict[str, Any]]:
     written = entry.model_dump(mode="json", exclude_none=True)
-    return written, with_sorted_keys(written)
+    return written, sorted_for_hash(written)
 
 
 class BuildCache:
@@ -89,19 +90,3 @@ class BuildCache:
         if kept is None or any(old is not new for old, new in zip(kept[0], inputs, strict=True)):
             kept = self._shared[user] = (inputs, {})
         return kept[1]
-
-
-def with_sorted_keys(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `data` with the keys of every object in it in sorted order."""
-    copy = dict(sorted(data.items()))
-    for key, value in copy.items():
-        if type(value) is dict:
-            copy[key] = with_sorted_keys(value)
-        elif type(value) is list:
-            copy[key] = _with_sorted_keys_in(value)
-    return copy
-
-
-def _with_sorted_keys_in(items: list[Any]) -> list[Any]:
-    return [with_sorted_keys(item) if type(item) is dict else _with_sorted_keys_in(item) if type(item) is list
-            else item for item in items]
