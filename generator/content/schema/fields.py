@@ -96,11 +96,16 @@ def _refuse_characters(value: str, refused: re.Pattern[str]) -> None:
                      f" written `{written}`; it may also have come in with copied text")
 
 
-def _email(value: str) -> str:
+def _one_clean_line(value: str, what: str) -> None:
+    """An address or a number: not blank, one line, no control character."""
     if not value.strip():
-        raise ValueError("must not be empty | write the email address, or delete the line")
+        raise ValueError(f"must not be empty | write {what}, or delete the line")
     if _NOT_IN_LINE.search(value):
         _refuse_characters(value, _NOT_IN_LINE)
+
+
+def _email(value: str) -> str:
+    _one_clean_line(value, "the email address")
     if value.lower().startswith("mailto:"):
         raise ValueError(f"'{value}' is not an email address | write just the address, without 'mailto:'")
     if not _EMAIL.match(value):
@@ -109,10 +114,7 @@ def _email(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty | write the phone number, or delete the line")
-    if _NOT_IN_LINE.search(value):
-        _refuse_characters(value, _NOT_IN_LINE)
+    _one_clean_line(value, "the phone number")
     if not _PHONE.match(value):
         raise ValueError(f"'{value}' is not a phone number"
                          " | write digits and spaces only, like 0303 123 1113 or +44 303 123 1113")
@@ -120,10 +122,7 @@ def _phone(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty | write the web address, or delete the line")
-    if _NOT_IN_LINE.search(value):
-        _refuse_characters(value, _NOT_IN_LINE)
+    _one_clean_line(value, "the web address")
     scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
     if scheme and scheme.group(1).lower() not in ("http", "https"):
         raise ValueError(f"'{value}' is not allowed here: a web address must start with https://"
