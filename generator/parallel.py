@@ -31,6 +31,8 @@ MAX_CHUNK = 50
 WORKERS_VARIABLE = "NOTICES_WORKERS"
 """Set to 1 to build in one process (or to a number to use that many)."""
 
+HELD = {signal.SIGINT, signal.SIGTERM}
+"""The signals a worker must not take before it is set up."""
 _jobs: Sequence[Callable[[], Any]] = ()
 """A worker's jobs: set in the worker when it starts (forked, so they are not copied), never in the
 process that started it."""
@@ -41,13 +43,17 @@ def _become_worker(jobs: Sequence[Callable[[], Any]]) -> None:
     preview's): a forked process keeps asyncio's wakeup socket, and the SIGTERM that ends a worker
     at the end of a pool would reach the parent as its own, and stop the preview.
 
-    Ctrl-C reaches every process in the terminal's group: a worker leaves it to the parent, which
-    stops the pool (SIGTERM, which ends a worker quietly), instead of printing its own traceback."""
+    Ctrl-C, and the SIGTERM of `timeout` or a cancelled CI job, reach every process in a group: a
+    worker leaves its parent's group, so only the parent gets them, and it stops the pool (SIGTERM to
+    each worker, which ends it quietly). A worker killed by the group's signal while the parent still
+    fed it jobs could leave multiprocessing's queue locked, and the parent waiting on it for ever."""
     global _jobs
     _jobs = jobs
+    os.setpgid(0, 0)
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # held since the fork (see `each`)
 
 
 def worker_count() -> int:
@@ -92,11 +98,17 @@ def each(jobs: Sequence[Callable[[], T]], *, workers: int | None = None,
     size = min(MAX_CHUNK, max(1, -(-len(jobs) // (count * CHUNKS_PER_WORKER))))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     gc.freeze()  # the workers' collector then leaves the parent's objects alone: fewer pages copied
+    # Ctrl-C and SIGTERM are held while the workers start: one arriving between a worker's fork and
+    # `_become_worker` would run the parent's handler in the worker and print its traceback. Held in
+    # the parent, it arrives once the pool is in `with`, which stops the workers.
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
     try:
         with _start_pool(count, jobs) as pool:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
             for chunk in pool.imap(_run_chunk, chunks, chunksize=1):
                 yield from chunk
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
         gc.unfreeze()
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, Run, copy_project
+from test_parallel import add_notices
 
 from generator import cli
 from generator.site.site_folder import STAGING_MARKER, STAGING_MARKER_TEXT
@@ -293,6 +294,28 @@ def test_ctrl_c_or_sigterm_to_the_group_mid_build(project: Path, tmp_path: Path,
     out, err = build.communicate(timeout=30)
     assert (build.returncode, err, out) == (code, said, "")
     assert _every_file(project) == before and _leftovers(project) == []
+
+
+def test_a_signal_to_the_group_at_any_moment_of_a_big_build_ends_it(project: Path) -> None:
+    """Whenever it comes (workers starting, working, sending back), SIGTERM to the group ends the build
+    at once: a worker killed by it while the parent still fed it jobs used to leave the parent waiting
+    on multiprocessing's queue for ever (2 builds in 12 hung)."""
+    add_notices(project, 220)  # enough for workers
+    env = {"PYTHONPATH": str(PROJECT), "PATH": "/usr/bin:/bin", "NOTICES_CACHE_DIR": "",
+           "NOTICES_WORKERS": "2"}
+    for round, delay in enumerate(0.15 + 0.07 * step for step in range(10)):
+        build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", f"out-{round}"],
+                                 cwd=project, env=env, start_new_session=True, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        os.killpg(build.pid, signal.SIGTERM)
+        try:
+            _, err = build.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.communicate()
+            pytest.fail(f"the build hung after SIGTERM {delay:.2f} s in")
+        assert build.returncode in (0, 143) and "Traceback" not in err, err
 
 
 def test_a_later_build_removes_the_folders_a_killed_build_left_and_only_those(project: Path) -> None:
