@@ -122,9 +122,9 @@ CASES = [
         "'email' is empty", hint="write the value after the colon"),
     Case("empty-values-deep-in-a-notice", [
         (PEH, "  intro: \"Where appropriate, we share information with:\"", "  intro:"),
-        (PEH, "    - monitor progress made\n", "    -\n")],
-         [Expect(PEH, "and groups\n    -^\n", "an item of 'items' is empty",
-                 hint="write the item after the '- ', or delete the line"),
+        (PEH, "      text: monitor progress made\n", "      text:\n")],
+         [Expect(PEH, "monitor-progress\n      ^text:\n", "'text' is empty",
+                 hint="write the value after the colon"),
           Expect(PEH, "sharing:\n  ^intro:\n", "'intro' is empty", hint="write the value after the colon")]),
     one("malformed-email", SITE, "email: dpo@bradfordcft.org.uk", "email: dpo at bradfordcft.org.uk",
         "email: ^dpo at", "'dpo at bradfordcft.org.uk' is not an email address"),

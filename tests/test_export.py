@@ -60,6 +60,11 @@ def recipient_ids(notice: dict[str, Any]) -> list[str]:
     return [r if isinstance(r, str) else r["organisation"] for r in notice["sharing"]["recipients"]]
 
 
+def purpose_texts(notice: dict[str, Any]) -> list[str]:
+    """The purposes as the content file writes them: a bare string or `{id, text}`."""
+    return [p if isinstance(p, str) else p["text"] for p in notice["purposes"]["items"]]
+
+
 def page(site: Path, slug: str) -> BeautifulSoup:
     return BeautifulSoup((site / slug / "index.html").read_text("utf-8"), "html.parser")
 
@@ -205,7 +210,7 @@ def test_json_ld_describes_the_processing_with_dpv_terms(built_site: Path) -> No
             continue
         iris = [basis["@id"] for basis in described["dpv:hasLegalBasis"]]
         assert iris == [expected_iri(i) for i in basis_ids(notice)]
-        assert [p["dct:description"] for p in described["dpv:hasPurpose"]] == notice["purposes"]["items"]
+        assert [p["dct:description"] for p in described["dpv:hasPurpose"]] == purpose_texts(notice)
         assert [r["rdfs:label"] for r in described["dpv:hasRecipient"]] == \
             [organisations[i]["name"] for i in recipient_ids(notice)]
         names = [item if isinstance(item, str) else item["name"]
@@ -427,7 +432,7 @@ def test_the_register_has_one_row_per_notice_and_tier(built_site: Path) -> None:
         notice = services[row["notice"]]
         assert row["lawful_basis_ids"].split() == basis_ids(notice)
         assert row["recipients"].split("; ") == [organisations[i]["name"] for i in recipient_ids(notice)]
-        assert row["purposes"].split("; ") == notice["purposes"]["items"]
+        assert row["purposes"].split("; ") == purpose_texts(notice)
         assert row["notice_url"] == f"{BASE}{row['notice']}/"
     early_help = next(r for r in rows if r["tier"] == "early-help")
     assert early_help["retention"] == ("Early Help Services: Your information is retained securely for the"

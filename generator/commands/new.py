@@ -204,7 +204,8 @@ used_by:
 purposes:
   intro: "We use this information to:"
   items:
-    - "TO DO: provide the service"
+    - id: provide-the-service
+      text: "TO DO: provide the service"
 
 # Why the service needs the information, in a short paragraph.
 why: |

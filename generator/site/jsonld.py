@@ -73,7 +73,7 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         node["dpv:hasPersonalDataHandling"] = [{"@id": f"{base}{other.slug}/#processing"}
                                                for other in site.service_notices]
         return node
-    node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose}
+    node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose.text}
                               for purpose in content.purposes.items]
     bases, organisations = site.cache.per_entry(_LAWFUL_BASES), site.cache.per_entry(_ORGANISATIONS)
     node["dpv:hasLegalBasis"] = [_kept(bases, basis, base, _lawful_basis)

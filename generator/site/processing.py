@@ -202,7 +202,7 @@ def _notice_cells(
         "notice_url": safe_cell(f"{site.config.base_url}{notice.slug}/"),
         "version": safe_cell(content.version),
         "last_updated": safe_cell(content.last_updated.isoformat()),
-        "purposes": list_cell(content.purposes.items),
+        "purposes": list_cell(purpose.text for purpose in content.purposes.items),
         "article_6_lawful_bases": bases(notice.article_6),
         "article_9_conditions": bases(notice.article_9),
         "schedule_1_conditions": bases(notice.schedule_1),

@@ -100,6 +100,9 @@ from .notices import (
     NoticeBase as NoticeBase,
 )
 from .notices import (
+    Purpose as Purpose,
+)
+from .notices import (
     Purposes as Purposes,
 )
 from .notices import (

@@ -77,9 +77,23 @@ class UsedBy(Model):
     organisations: list[OrganisationRef] = Field(min_length=1)
 
 
+class Purpose(Model):
+    """One thing the service uses the information for; the id lets other content refer to it."""
+
+    id: Id | None = Field(None, description="A short name other content uses to refer to this purpose,"
+                          " e.g. the young people's version.")
+    text: Text = Field(description="The purpose, as the notice lists it.")
+
+
 class Purposes(Model):
     intro: Markdown
-    items: list[Text] = Field(min_length=1)
+    items: list[Purpose] = Field(min_length=1, json_schema_extra=_shorthand(
+        "Shorthand for `text: ...` when the purpose needs no id."))
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return expand_shorthand(value, "text")
 
 
 class LawfulBasisSection(Model):
