@@ -87,7 +87,7 @@ def test_billion_laughs_is_refused_quickly(tmp_path: Path, positions: bool) -> N
         lines.append(f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]")
     started = time.perf_counter()
     source, problems = _load(tmp_path, "\n".join(lines) + "\n", positions)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 30  # a guard against expanding it, not a speed target
     assert source is None
     assert any("expands to too many values" in problem for problem in problems), problems
 

@@ -315,7 +315,8 @@ def test_a_signal_to_the_group_at_any_moment_of_a_big_build_ends_it(project: Pat
             os.killpg(build.pid, signal.SIGKILL)
             build.communicate()
             pytest.fail(f"the build hung after SIGTERM {delay:.2f} s in")
-        assert build.returncode in (0, 143) and "Traceback" not in err, err
+        # -15: the signal came before Python had set up its handler (a slow start on a busy machine)
+        assert build.returncode in (0, 143, -signal.SIGTERM) and "Traceback" not in err, err
 
 
 def test_a_later_build_removes_the_folders_a_killed_build_left_and_only_those(project: Path) -> None:
