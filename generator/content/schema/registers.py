@@ -134,9 +134,10 @@ class SiteFile(Model):
         None, description="The controller's own contact (UK GDPR Article 13(1)(a)), not the data protection"
         " officer's (13(1)(b)). Left empty while the contact is not confirmed: the compliance check reports"
         " it.")
-    complaint_form: Url | None = Field(
-        None, description="The controller's complaint form, which can be completed electronically (DPA 2018"
-        " s.164A(2)). Left empty while it is not confirmed: the compliance check reports it.")
+    complaint_form: ContactRef | None = Field(
+        None, description="The contact whose `url` is the controller's complaint form, which can be completed"
+        " electronically (DPA 2018 s.164A(2)); the main notice lists it in its complaints section. Left"
+        " empty while it is not confirmed: the compliance check reports it.")
     joint_controllers: list[JointController] = Field(
         default_factory=list, description="Other bodies that are controllers jointly with ours (UK GDPR"
         " Article 26). Declare one only once the legal set-up is confirmed.")
