@@ -7,6 +7,7 @@ Most tests run the check without rendering (validate, resolve, check), which is 
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 from test_check import (
@@ -164,14 +165,16 @@ ARRANGEMENT = ("    arrangement: The Trust answers every request and complaint a
                " of us.\n")
 
 
-def test_joint_controllers_need_the_essence_of_the_arrangement_on_the_page(project: Path) -> None:
+def test_joint_controllers_complaint_form_and_controller_contact_are_published(project: Path) -> None:
     edit(project, SITE, "regulator: ico\n", "regulator: ico\n" + JOINT)
     result = build_in_memory(project)
     [gap] = [d for d in result.diagnostics.warnings if d.rule == "joint-controllers"]
     assert gap.path == MAIN and "Article 26(2)" in gap.message
     page = result.files["privacy-notice/index.html"].decode("utf-8")
     assert "joint-controllers" not in page  # no arrangement yet: the page names no joint controller
+    assert "controller_contact" not in json.loads(result.files["privacy-notice/notice.json"])
     edit(project, SITE, JOINT, JOINT + ARRANGEMENT)
+    _trust_contacts(project)
     result = build_in_memory(project)
     assert not result.diagnostics.errors, [d.text() for d in result.diagnostics.errors]
     assert not [d for d in result.diagnostics.warnings if d.rule == "joint-controllers"]
@@ -182,6 +185,9 @@ def test_joint_controllers_need_the_essence_of_the_arrangement_on_the_page(proje
     assert '<a href="#joint-controllers">' in page
     assert "City of Bradford Metropolitan District Council" in page
     assert "answers every request and complaint about these records" in page
+    assert "Our complaint form" in page and "https://www.example.org/complaint-form" in page
+    exported = json.loads(result.files["prevention-and-early-help/notice.json"])
+    assert exported["controller_contact"]["name"] == "Corporate Information Governance Team"
 
 
 def test_official_authority_alone_meets_article_10_and_counts_as_a_public_task_ground(project: Path) -> None:
