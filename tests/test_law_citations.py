@@ -107,8 +107,11 @@ def provisions(law: str) -> list[str]:
     Raises ValueError on anything it cannot read: a citation must be exact, not prose."""
     found: list[str] = []
     for group in (g.strip() for g in law.split(";")):
-        if group.startswith("UK GDPR Art "):
-            for item in group.removeprefix("UK GDPR Art ").split(", "):
+        if group.startswith(("UK GDPR Art ", "Art ")):  # "...; Art 6(1)" goes on with the UK GDPR
+            for item in group.removeprefix("UK GDPR ").removeprefix("Art ").split(", "):
+                if m := re.fullmatch(r"(\d+)([A-Z]) (?:to|–) \1([A-Z])", item):  # 22A to 22D
+                    found += [f"UK GDPR {m[1]}{chr(c)}" for c in range(ord(m[2]), ord(m[3]) + 1)]
+                    continue
                 if not re.fullmatch(_POINT + r"( last subparagraph)?", item):
                     raise ValueError(f"{item!r} in {law!r}")
                 found.append(f"UK GDPR {item}")
@@ -139,6 +142,8 @@ def test_the_reader_of_citations_reads_what_it_should_and_refuses_prose() -> Non
     assert provisions("DPA 2018 Sch 1 paras 5, 38 to 41") == [
         "DPA 2018 Sch 1 para 5", *(f"DPA 2018 Sch 1 para {n}" for n in (38, 39, 40, 41))]
     assert provisions("DPA 2018 s.10(2), 10(3), Sch 1 Parts 1 and 2")[-1] == "DPA 2018 Sch 1 Part 2"
+    assert provisions("UK GDPR Art 13(2)(f); Art 22A to 22C") == [
+        "UK GDPR 13(2)(f)", "UK GDPR 22A", "UK GDPR 22B", "UK GDPR 22C"]
     with pytest.raises(ValueError):
         provisions("UK GDPR Art 12(1) (accurate information)")  # the old mis-citation: a gloss
 
