@@ -10,6 +10,7 @@ import datetime
 import json
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from test_check import (
     ARTICLE_6,
     ARTICLE_9,
@@ -182,9 +183,14 @@ def test_joint_controllers_complaint_form_and_controller_contact_are_published(p
     assert status(result.compliance, MAIN_SLUG, "joint-controllers") == "met"
     assert status(result.compliance, PEH_SLUG, "joint-controllers") == "inherited"  # links to the main notice
     page = result.files["privacy-notice/index.html"].decode("utf-8")
-    assert '<a href="#joint-controllers">' in page
-    assert "City of Bradford Metropolitan District Council" in page
-    assert "answers every request and complaint about these records" in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one('.contents-list a[href="#joint-controllers"]') is not None
+    section = soup.select_one('section[aria-labelledby="joint-controllers"]')
+    assert section is not None and section.h2 is not None and section.h2["id"] == "joint-controllers"
+    rows = section.select("dl.summary-list > div.summary-list-row")
+    assert [(r.dt.get_text(), r.dd.get_text(" ", strip=True)) for r in rows] == [  # type: ignore[union-attr]
+        ("City of Bradford Metropolitan District Council",
+         "The Trust answers every request and complaint about these records for both of us.")]
     assert "Our complaint form" in page and "https://www.example.org/complaint-form" in page
     exported = json.loads(result.files["prevention-and-early-help/notice.json"])
     assert exported["controller_contact"]["name"] == "Corporate Information Governance Team"
