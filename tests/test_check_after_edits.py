@@ -23,8 +23,9 @@ MAIN = "content/notices/main.yaml"
 BASE = "http://127.0.0.1:8000/"  # the preview builds for the address it serves at
 SERVICE = "prevention-and-early-help"  # relies on consent, links to the main notice
 WITHDRAW = ("    - right: withdraw-consent\n      title: To change your mind\n      text: When we use your"
-            " information because you agreed to it, you have the right to withdraw your agreement at any"
-            " time.\n")
+            " information because you agreed to it (your consent), you have the right to withdraw your"
+            " consent at any time. This is without affecting the lawfulness of processing based on consent"
+            " before its withdrawal. It means that what we did before you withdrew it was still lawful.\n")
 
 
 def status(report: ComplianceReport | None, slug: str, requirement: str) -> str:

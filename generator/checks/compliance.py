@@ -20,7 +20,7 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
-from . import rules
+from . import authority_rules, rules
 from .placeholders import check_placeholders
 from .register_text import check_typed_text
 from .requirements import (
@@ -91,6 +91,8 @@ def article_10_condition(ctx: NoticeContext) -> Outcome:
     has_article_10 = any(b.kind == "article-10" for b in listed)
     condition = [b for b in listed if b.kind == "schedule-1"]
     authority = ctx.service.lawful_basis.official_authority
+    if authority and not has_article_10:
+        return Outcome(Status.MET, "under official authority")
     if has_article_10 and (condition or authority):
         also = " and official authority" if authority else ""
         return Outcome(Status.MET, articles(list(listed)) + also)
@@ -119,13 +121,14 @@ def policy_document(ctx: NoticeContext) -> Outcome:
         "add `policy_document: https://...` under `lawful_basis:`", ("lawful_basis", name, index)),))
 
 
-_NAMED_GROUNDS = {"public task": "6(1)(e)", "legal obligation": "6(1)(c)"}
+_NAMED_GROUNDS = {"public task": "6(1)(e)", "official authority": "6(1)(e)", "legal obligation": "6(1)(c)"}
 
 
 @service_only
 def public_task_basis(ctx: NoticeContext) -> Outcome:
     intro = ctx.service.legislation.intro
-    named = [(label, point) for label, point in _NAMED_GROUNDS.items() if re.search(label, intro, re.I)]
+    named = list({point: (label, point) for label, point in _NAMED_GROUNDS.items()
+                  if re.search(label, intro, re.I)}.values())
     if not named:
         return Outcome(Status.NOT_APPLICABLE, "the Acts are not presented as a ground")
     findings = []
@@ -171,7 +174,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 f"{ICO_CHECKLIST}: 'The purposes of the processing'", rules.purposes),
     Requirement("lawful-basis", "Lawful basis", "UK GDPR Art 13(1)(c), 14(1)(c)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", rules.lawful_basis),
-    Requirement("legitimate-interests", "Legitimate interests", "UK GDPR Art 13(1)(d), 14(2)(b); Art 6(1)",
+    Requirement("legitimate-interests", "Legitimate interests", "UK GDPR Art 13(1)(d), 14(2)(b), 6(5)",
                 f"{ICO_CHECKLIST}: 'The legitimate interests for the processing (if applicable)'",
                 rules.legitimate_interests),
     Requirement("sources", "Categories and sources", "UK GDPR Art 14(1)(d), 14(2)(f)",
@@ -196,9 +199,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("complaint-ico", "Complaint to the ICO", "UK GDPR Art 13(2)(d), 14(2)(e)",
                 f"{ICO_CHECKLIST}: 'The right to lodge a complaint with a supervisory authority'",
                 rules.complaint_to_regulator),
-    Requirement("complaint-controller", "Complaint to the controller", "DPA 2018 s.164A (from 19 June 2026)",
-                "Data (Use and Access) Act 2025 s.103; ICO guidance on data protection complaints",
-                rules.complaint_to_controller),
+    Requirement("complaint-controller", "Complaint to the controller", "DPA 2018 s.164A(1), 164A(2), 164A(3)",
+                "In force from 19 June 2026 (DUAA 2025 s.103); ICO guidance on data protection complaints",
+                authority_rules.complaint_to_controller),
     Requirement("statutory-requirement", "Statutory or contractual requirement", "UK GDPR Art 13(2)(e)",
                 f"{ICO_CHECKLIST}: 'whether individuals are under a statutory or contractual"
                 " obligation'",
@@ -218,8 +221,26 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 "ICO, 'What is an appropriate policy document?'", policy_document),
     Requirement("public-task-basis", "Ground named in prose is listed", "UK GDPR Art 6(1)(c), 6(1)(e), 6(3)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
-    Requirement("verified-wording", "Register wording verified", "UK GDPR Art 12(1) (accurate information)",
+    Requirement("verified-wording", "Register wording verified", "UK GDPR Art 13(1)(c), 14(1)(c)",
                 "content/definitions/lawful-bases.yaml: entries with verified: false", verified_wording),
+    Requirement("controller-contact", "Controller's own contact, not the DPO's",
+                "UK GDPR Art 13(1)(a), 13(1)(b), 14(1)(a), 14(1)(b)",
+                f"{ICO_CHECKLIST}: 'The name and contact details of our organisation' and, separately, 'The"
+                " contact details of our data protection officer'", authority_rules.controller_contact),
+    Requirement("public-authority-restriction", "Basis a public authority can use",
+                "UK GDPR Art 6(1)(ea), 6(1)(f), 6(1) last subparagraph",
+                "Amended by DUAA 2025 s.70: 'Points (ea) and (f) of the first subparagraph shall not apply to"
+                " processing carried out by public authorities in the performance of their tasks'",
+                authority_rules.public_authority_basis),
+    Requirement("article-9-public-body", "Article 9 condition fits a public service",
+                "UK GDPR Art 9(2)(d), 9(2)(e)", f"{_ICO_SPECIAL}; DPA 2018 Sch 1 paras 31, 32 mirror them",
+                authority_rules.public_body_article_9),
+    Requirement("blanket-consent", "Consent only where there is a real choice",
+                "UK GDPR Art 4(1)(11), 6(1)(a)",
+                authority_rules.ICO_CONSENT, authority_rules.blanket_consent),
+    Requirement("joint-controllers", "Joint controllers' arrangement", "UK GDPR Art 26(1), 26(2)",
+                "The essence of the arrangement shall be made available to the data subject (Art 26(2))",
+                authority_rules.joint_controllers),
 )
 
 

@@ -119,8 +119,12 @@ class NoticeContext:
             return target in repr(content.model_dump(mode="json"))
 
     def controller_contacts(self) -> list[str]:
-        return self.shared("controller contacts", lambda: [
-            c.id for c in self.site.contacts.values() if c.organisation == self.site.controller.id])
+        """The controller's own contact (Art 13(1)(a)): site.yaml's `controller_contact`, else any contact of
+        the controller's but the data protection officer's (13(1)(b)), which is a separate item."""
+        chosen = self.site.config.controller_contact
+        return [chosen] if chosen else self.shared("controller contacts", lambda: [
+            c.id for c in self.site.contacts.values()
+            if c.organisation == self.site.controller.id and c.id != self.site.data_protection_officer.id])
 
     @cached_property
     def flagged(self) -> dict[str, list[tuple[Location, str]]]:

@@ -8,14 +8,12 @@ whether the processing is lawful is for the data protection officer to judge.
 
 from __future__ import annotations
 
-import re
 from typing import cast
 
 from ..content.load import Location
 from ..content.schema import MainNotice
 from ..diagnostics import shorten
 from .requirements import (
-    COMPLAINTS_DUTY_STARTS,
     Finding,
     NoticeContext,
     Outcome,
@@ -48,6 +46,8 @@ def _heading(ctx: NoticeContext, section_id: str) -> str:
 
 def controller(ctx: NoticeContext) -> Outcome:
     ids = ctx.controller_contacts()
+    if not ids:
+        return missing("no contact of the controller's own (see controller-contact)")
     name = ctx.site.controller.name
     if ctx.notice.is_main:
         sections = _main_sections_with(ctx, ids)
@@ -91,27 +91,22 @@ def lawful_basis(ctx: NoticeContext) -> Outcome:
 
 @service_only
 def legitimate_interests(ctx: NoticeContext) -> Outcome:
+    """Article 13(1)(d) / 14(2)(b) ask for the interests where point (f) is relied on; for point (ea) the
+    basis is the recognised legitimate interest (Annex 1 condition) it names, Article 13(1)(c) and 6(5).
+    Whether a public authority may rely on either is the `public-authority-restriction` rule's question."""
     relied = [(i, b) for i, b in enumerate(ctx.notice.article_6) if cites(b, "6(1)(f)", "6(1)(ea)")]
     if not relied:
         return not_applicable("relies on neither Article 6(1)(f) nor 6(1)(ea)")
-    index, basis = relied[0]
-    where = ("lawful_basis", "article_6", index)
-    findings = []
-    if not ctx.not_applicable("public-authority-restriction"):
-        findings.append(Finding(
-            "public-authority-restriction",
-            f"the notice relies on {basis.article}, which a public authority cannot use for processing in the"
-            " performance of its tasks (UK GDPR Article 6(1), last paragraph)",
-            "use Article 6(1)(e) for the controller's tasks; if this processing is not one of them, say so in"
-            " `not_applicable: {public-authority-restriction: reason}`", where))
     if ctx.service.lawful_basis.legitimate_interests:
-        return Outcome(Status.MET, "legitimate interests described", tuple(findings))
-    findings.insert(0, Finding(
-        "legitimate-interests",
-        f"the notice relies on {basis.article} but does not say what the legitimate interests are"
-        " (UK GDPR Article 13(1)(d), 14(2)(b))",
-        "add `legitimate_interests:` under `lawful_basis:`", where))
-    return missing("interests not described", *findings)
+        return met("legitimate interests described")
+    index, basis = relied[0]
+    law = ("UK GDPR Article 13(1)(d), 14(2)(b)" if cites(basis, "6(1)(f)")
+           else "UK GDPR Article 13(1)(c), 14(1)(c); Article 6(5) and Annex 1")
+    what = "what the legitimate interests are" if cites(basis, "6(1)(f)") else \
+        "which recognised legitimate interest (Annex 1 condition) applies"
+    return missing("interests not described", Finding(
+        "legitimate-interests", f"the notice relies on {basis.article} but does not say {what} ({law})",
+        "add `legitimate_interests:` under `lawful_basis:`", ("lawful_basis", "article_6", index)))
 
 
 @service_only
@@ -242,29 +237,6 @@ def complaint_to_regulator(ctx: NoticeContext) -> Outcome:
         own = "in 'What are your rights?'" if ctx.service.rights.complaint else None
     return own_or_inherited(ctx, "complaint-ico", own, complaint_to_regulator,
                              f"the right to complain to the {regulator.name}", ("rights",))
-
-
-def complaint_to_controller(ctx: NoticeContext) -> Outcome:
-    ids = ctx.controller_contacts()
-    own = None
-    if isinstance(ctx.notice.content, MainNotice):
-        reachable = {sid for sid in _main_sections_with(ctx, ids)}
-        for section in ctx.notice.content.sections:
-            links = set(re.findall(r"\(#([a-z0-9-]+)\)", section.body))
-            mentions = "complain" in (section.heading + section.body).lower()
-            if mentions and (section.id in reachable or links & reachable):
-                own = f"in '{section.heading}'"
-                break
-    else:
-        said = ctx.service.rights.text + (ctx.service.rights.complaint or "")
-        if "complain" in said.lower() and any(c.id in ids for c in ctx.notice.contacts):
-            own = "in 'What are your rights?'"
-    outcome = own_or_inherited(ctx, "complaint-controller", own, complaint_to_controller,
-                                f"how to complain to {ctx.site.controller.name} itself (DPA 2018 s.164A)",
-                                ("sections",) if ctx.notice.is_main else ("rights",))
-    if outcome.status is Status.MISSING and ctx.today < COMPLAINTS_DUTY_STARTS:
-        return not_applicable("DPA 2018 s.164A is in force from 19 June 2026")
-    return outcome
 
 
 @service_only

@@ -82,6 +82,9 @@ class Published(schema.Model):
     controller: schema.Organisation = Field(description="The data controller.")
     data_protection_officer: schema.Contact
     regulator: schema.Contact = Field(description="The supervisory authority (the ICO).")
+    controller_contact: schema.Contact | None = Field(
+        None, description="The controller's own contact, apart from the DPO's (UK GDPR Article 13(1)(a));"
+        " absent while site.yaml has none confirmed.")
 
 
 class ServiceNoticeExport(Published, schema.ServiceNotice):
@@ -157,6 +160,8 @@ def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str,
     _put_entries(hashed, notice, entries.sorted)
     published = {"controller": site.controller, "data_protection_officer": site.data_protection_officer,
                  "regulator": site.regulator}
+    if site.config.controller_contact:
+        published["controller_contact"] = site.contacts[site.config.controller_contact]
     exported = {"$schema": site.config.base_url + NOTICE_SCHEMA, **content, "url": notice_url(site, notice),
                 **{key: entries.as_written(entry) for key, entry in published.items()}}
     hashed.update((key, entries.sorted(entry)) for key, entry in published.items())

@@ -170,7 +170,7 @@ class NoticeBase(Model):
 
 
 NotApplicableItem = Literal["data-protection-officer", "sources", "transfers", "statutory-requirement",
-                            "public-authority-restriction"]
+                            "public-authority-restriction", "blanket-consent"]
 """The checklist items that apply only sometimes and that the rest of the notice cannot answer."""
 
 

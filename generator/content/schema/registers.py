@@ -11,6 +11,7 @@ from .fields import (
     ContactRef,
     Email,
     Id,
+    Markdown,
     Model,
     OrganisationRef,
     Phone,
@@ -112,6 +113,16 @@ class AccessibilityStatement(Model):
     known_issues: list[Text] = Field(default_factory=list)
 
 
+class JointController(Model):
+    """Another controller that decides with ours why and how information is used (UK GDPR Art 26)."""
+
+    organisation: OrganisationRef = Field(description="The other controller, by its organisations.yaml id.")
+    arrangement: Markdown | None = Field(
+        None, description="The essence of the arrangement between the joint controllers, in plain words: who"
+        " does what, and who people can contact (UK GDPR Article 26(2)). Left empty while it is not yet"
+        " confirmed: the compliance check reports the gap, and the page does not name the body.")
+
+
 class SiteFile(Model):
     title: Text = Field(description="The site's name, shown in every page header.")
     controller: OrganisationRef = Field(description="The organisation that is the data controller.")
@@ -119,5 +130,27 @@ class SiteFile(Model):
     language: Text = "en-GB"
     data_protection_officer: ContactRef
     regulator: ContactRef = Field(description="The supervisory authority's contact (the ICO).")
+    controller_contact: ContactRef | None = Field(
+        None, description="The controller's own contact (UK GDPR Article 13(1)(a)), not the data protection"
+        " officer's (13(1)(b)). Left empty while the contact is not confirmed: the compliance check reports"
+        " it.")
+    complaint_form: ContactRef | None = Field(
+        None, description="The contact whose `url` is the controller's complaint form, which can be completed"
+        " electronically (DPA 2018 s.164A(2)); the main notice lists it in its complaints section. Left"
+        " empty while it is not confirmed: the compliance check reports it.")
+    joint_controllers: list[JointController] = Field(
+        default_factory=list, description="Other bodies that are controllers jointly with ours (UK GDPR"
+        " Article 26). Declare one only once the legal set-up is confirmed.")
+    to_confirm: list[Literal["controller_contact", "complaint_form", "joint_controllers"]] = Field(
+        default_factory=list, description="The site facts above that the controller has not yet confirmed, so"
+        " left out: the compliance check reports each one to staff, and no page guesses them.")
+
+    @model_validator(mode="after")
+    def _confirmed_or_not(self) -> SiteFile:
+        given = [name for name in self.to_confirm if getattr(self, name)]
+        if given:
+            raise ValueError(f"`{given[0]}` is given, but also listed under `to_confirm`: take it out of"
+                             " `to_confirm` once it is confirmed")
+        return self
     contacts: list[Contact]
     accessibility: AccessibilityStatement
