@@ -50,6 +50,8 @@ def test_unconfirmed_wording_is_told_to_staff_and_never_published(project: Path)
         assert note in check.stdout
     assert "read on 2026-12-02: a copy at example-mirror-three.invalid" in check.stdout
     assert CANNOT_JUDGE_SAMPLE in check.stdout
+    unread = next(line for line in check.stdout.splitlines() if "have no read date" in line)
+    assert "children-act-1989" in unread  # the fixture's legislation register records no read dates
     report = BeautifulSoup((project / "reports/index.html").read_text("utf-8"), "html.parser")
     table = report.find(id="unconfirmed-wording").find_next("table")
     rows = {row.th.get_text(" ", strip=True): row.get_text(" ", strip=True)
@@ -65,6 +67,7 @@ def test_unconfirmed_wording_is_told_to_staff_and_never_published(project: Path)
     listed = {entry["id"]: entry for entry in data["unconfirmed_register_entries"]}
     assert listed["art9-2-i"]["note"] == UNUSED_NOTE + "." and listed["art9-2-i"]["read_on"] == "2026-12-02"
     assert "art6-1-a" not in listed
+    assert "children-act-1989" in data["legislation_without_read_date"]
     assert any(CANNOT_JUDGE_SAMPLE in item for item in data["cannot_judge"])
 
 

@@ -64,12 +64,21 @@ def unconfirmed_entries(site: Site) -> tuple[UnconfirmedEntry, ...]:
     )
 
 
-def register_lines(unconfirmed: tuple[UnconfirmedEntry, ...]) -> list[str]:
-    """The end of the text report: the unconfirmed register wording, then what the check cannot judge."""
+def acts_not_read(site: Site) -> tuple[str, ...]:
+    """The ids of legislation entries with no `read_on`: title, citation and address not re-read."""
+    return tuple(act.id for act in site.legislation if act.read_on is None)
+
+
+def register_lines(unconfirmed: tuple[UnconfirmedEntry, ...], unread_acts: tuple[str, ...] = ()) -> list[str]:
+    """The end of the text report: the unconfirmed register wording, the legislation entries never re-read,
+    then what the check cannot judge."""
     lines = []
     if unconfirmed:
         lines.append(f"Register wording not confirmed ({len(unconfirmed)}; for staff, never published):")
         lines += [f"  {entry.line()}" for entry in unconfirmed]
+    if unread_acts:
+        lines.append(f"Legislation entries whose title, citation and address have no read date"
+                     f" ({len(unread_acts)}): {', '.join(unread_acts)}")
     lines.append("What this check cannot judge (for the data protection officer):")
     lines += [f"  - {item}" for item in CANNOT_JUDGE]
     return lines

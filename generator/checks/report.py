@@ -41,7 +41,7 @@ def compliance_table(report: ComplianceReport) -> str:
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
               for row in rows]
     lines.append(", ".join(f"{report.count(status)} {status.value}" for status in Status))
-    lines += register_lines(report.unconfirmed)
+    lines += register_lines(report.unconfirmed, report.unread_acts)
     return "\n".join(lines)
 
 
@@ -65,6 +65,7 @@ def compliance_dict(report: ComplianceReport) -> dict[str, Any]:
             for n in report.notices
         ],
         "unconfirmed_register_entries": [entry.as_dict() for entry in report.unconfirmed],
+        "legislation_without_read_date": list(report.unread_acts),
         "cannot_judge": list(CANNOT_JUDGE),
     }
 

@@ -73,6 +73,11 @@ class Act(Model):
     citation: Text = Field(description="Chapter or SI number, e.g. '1989 c. 41'.")
     url: Url = Field(description="Its legislation.gov.uk address.")
     note: Text | None = None
+    read_on: datetime.date | None = Field(None, exclude=True, description=(
+        "The date the title, citation and address were last read. For staff: never published."))
+    read_from: Text | None = Field(None, exclude=True, description=(
+        "What was read on `read_on`: a legislation.gov.uk page, or a named copy of its text (say so)."
+        " For staff: never published."))
 
 
 class LegislationFile(Model):
