@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import parallel
 from .checks.compliance import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from .checks.register_status import acts_not_read, unconfirmed_entries
 from .content import schema
 from .content.load import SourceFile
 from .content.notice_files import NoticeRead, check_together, notice_paths, read_notice_file
@@ -288,4 +289,5 @@ def _compliance(
             checked, problems = made.result, made.check_problems
         results.append(checked)
         diagnostics.items += problems
-    return ComplianceReport(sound.today, REQUIREMENTS, tuple(results))
+    return ComplianceReport(sound.today, REQUIREMENTS, tuple(results), unconfirmed_entries(site),
+                            acts_not_read(site))

@@ -160,6 +160,9 @@ CASES = [
         "    verified: true\n\n  - id: art6-1-b", "    source: https://www.legislation.gov.uk/eur/2016/679/"
         "article/6\n    verified: false\n\n  - id: art6-1-b", "  - ^id: art6-1-a",
         "an entry with `verified: false` needs a `verification_note`"),
+    one("public-authority-without-note", BASES, "    verified: true\n\n  - id: art6-1-b",
+        "    verified: true\n    public_authority_tasks: false\n\n  - id: art6-1-b", "  - ^id: art6-1-a",
+        "an entry with `public_authority_tasks: false` needs a `public_authority_note`"),
     one("contact-without-details", SITE, "    phone: 0303 123 1113\n    url: https://ico.org.uk/make-a-complaint/",
         "", "  - ^id: ico", "a contact needs at least one of email, phone, address or url"),
     one("notice-link-to-no-notice", PEH, "(notice:privacy-notice), which", "(notice:privacy-notices), which",

@@ -22,6 +22,7 @@ from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
 from . import authority_rules, rules
 from .placeholders import check_placeholders
+from .register_status import UnconfirmedEntry, acts_not_read, unconfirmed_entries
 from .register_text import check_typed_text
 from .requirements import (
     ICO_CHECKLIST,
@@ -259,6 +260,10 @@ class ComplianceReport:
     checked: datetime.date
     requirements: tuple[Requirement, ...]
     notices: tuple[NoticeResult, ...]
+    unconfirmed: tuple[UnconfirmedEntry, ...] = ()
+    """Register entries whose wording is not confirmed, whether or not a notice uses them (staff only)."""
+    unread_acts: tuple[str, ...] = ()
+    """Legislation entries with no read date (staff only)."""
 
     def count(self, status: Status) -> int:
         return sum(1 for n in self.notices for o in n.outcomes.values() if o.status is status)
@@ -276,7 +281,8 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
                                         today, diagnostics.root)
         results.append(result)
         diagnostics.items += problems
-    return ComplianceReport(today, REQUIREMENTS, tuple(results))
+    return ComplianceReport(today, REQUIREMENTS, tuple(results), unconfirmed_entries(site),
+                            acts_not_read(site))
 
 
 def check_notice(

@@ -19,6 +19,7 @@ from ..site.environment import create_environment, long_date
 from ..site.site_folder import UnsafeOutput, check_output_folder, read_exactly, replace_file
 from ..world import describe, plain_errors, shown
 from .compliance import ComplianceReport
+from .register_status import CANNOT_JUDGE, register_lines
 from .requirements import Status
 
 REPORT_TEMPLATE = "report/compliance.html"
@@ -27,7 +28,8 @@ REPORT_MARKER = '<meta name="generator" content="notices compliance report">'
 
 
 def compliance_table(report: ComplianceReport) -> str:
-    """Requirements down, notices across, each cell met / inherited / not applicable / missing."""
+    """Requirements down, notices across, each cell met / inherited / not applicable / missing; then the
+    register wording not confirmed, and what the check cannot judge."""
     header = ["Requirement", *(n.slug for n in report.notices)]
     rows = [header] + [
         [requirement.title, *(n.outcomes[requirement.id].status.value for n in report.notices)]
@@ -39,6 +41,7 @@ def compliance_table(report: ComplianceReport) -> str:
     lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
               for row in rows]
     lines.append(", ".join(f"{report.count(status)} {status.value}" for status in Status))
+    lines += register_lines(report.unconfirmed, report.unread_acts)
     return "\n".join(lines)
 
 
@@ -61,6 +64,9 @@ def compliance_dict(report: ComplianceReport) -> dict[str, Any]:
             }
             for n in report.notices
         ],
+        "unconfirmed_register_entries": [entry.as_dict() for entry in report.unconfirmed],
+        "legislation_without_read_date": list(report.unread_acts),
+        "cannot_judge": list(CANNOT_JUDGE),
     }
 
 
@@ -83,7 +89,7 @@ def render_report(report: ComplianceReport, site: Site, findings: list[Diagnosti
     counts = {status.value: report.count(status) for status in Status}
     return env.get_template(REPORT_TEMPLATE).render(
         report=report, site=site, findings=by_path, counts=counts, marker=REPORT_MARKER,
-        checked=long_date(report.checked),
+        checked=long_date(report.checked), cannot_judge=CANNOT_JUDGE,
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import pydantic_core
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
 from ..content import schema
 from ..content.jsonschema import DIALECT, _without_nulls
@@ -47,11 +47,20 @@ class EmbeddedUsedBy(schema.UsedBy):
     organisations: list[schema.Organisation] = Field(min_length=1)  # type: ignore[assignment]
 
 
+class PublishedLawfulBasis(schema.LawfulBasis):
+    """A register entry as notice.json gives it: without the staff's research fields (the note on what is
+    unconfirmed, where and when it was read), which are never published."""
+
+    @model_validator(mode="after")
+    def _unverified_says_why(self) -> PublishedLawfulBasis:  # the note it asks for stays with the staff
+        return self
+
+
 class EmbeddedLawfulBases(schema.LawfulBasisSection):
-    article_6: list[schema.LawfulBasis] = Field(min_length=1)  # type: ignore[assignment]
-    article_9: list[schema.LawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
-    schedule_1: list[schema.LawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
-    criminal_offence: list[schema.LawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+    article_6: list[PublishedLawfulBasis] = Field(min_length=1)  # type: ignore[assignment]
+    article_9: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+    schedule_1: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+    criminal_offence: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
 
 
 class EmbeddedLegislation(schema.LegislationSection):

@@ -30,9 +30,21 @@ class LawfulBasis(Model):
     article: Text = Field(description="How the page cites it, e.g. 'Article 6(1)(e)'.")
     title: Text = Field(description="A short plain-English title, e.g. 'Public task'.")
     wording: Text = Field(description="The statutory wording, verbatim, as in force today.")
-    source: Url = Field(description="The legislation.gov.uk address the wording was read from.")
+    source: Url = Field(description="The legislation.gov.uk address of the provision: the page links to it.")
     verified: bool = Field(description="false when the exact current wording could not be confirmed.")
-    verification_note: Text | None = Field(None, description="What is uncertain, when not verified.")
+    verification_note: Text | None = Field(None, exclude=True, description=(
+        "What is uncertain, when not verified. For staff: `notices check` and its report show it; it is"
+        " never published."))
+    read_on: datetime.date | None = Field(None, exclude=True, description=(
+        "The date the wording was last read against its source. For staff: never published."))
+    read_from: Text | None = Field(None, exclude=True, description=(
+        "What was read on `read_on`: the legislation.gov.uk address, or a named copy of its text (say so),"
+        " or the amending Act. For staff: never published."))
+    public_authority_tasks: bool | None = Field(None, description=(
+        "false when a public authority cannot rely on this basis for processing in the performance of its"
+        " tasks (UK GDPR Article 6(1), last subparagraph: points (ea) and (f)); left out otherwise."))
+    public_authority_note: Text | None = Field(None, description=(
+        "Said on the lawful-bases page, in words for families, when `public_authority_tasks` is false."))
     needs_schedule_1: Literal["part-1", "part-2", "none"] | None = None
     schedule_1_part: Literal[1, 2, 3] | None = None
     needs_policy_document: bool | None = None
@@ -42,6 +54,9 @@ class LawfulBasis(Model):
         if not self.verified and not self.verification_note:
             raise ValueError("an entry with `verified: false` needs a `verification_note` saying what is"
                              " uncertain")
+        if self.public_authority_tasks is False and not self.public_authority_note:
+            raise ValueError("an entry with `public_authority_tasks: false` needs a `public_authority_note`"
+                             " saying so in words for families")
         return self
 
 
@@ -59,6 +74,11 @@ class Act(Model):
     citation: Text = Field(description="Chapter or SI number, e.g. '1989 c. 41'.")
     url: Url = Field(description="Its legislation.gov.uk address.")
     note: Text | None = None
+    read_on: datetime.date | None = Field(None, exclude=True, description=(
+        "The date the title, citation and address were last read. For staff: never published."))
+    read_from: Text | None = Field(None, exclude=True, description=(
+        "What was read on `read_on`: a legislation.gov.uk page, or a named copy of its text (say so)."
+        " For staff: never published."))
 
 
 class LegislationFile(Model):
