@@ -27,10 +27,6 @@ from .requirements import (
     service_only,
 )
 
-NOT_FOR_A_PUBLIC_AUTHORITY = ("6(1)(ea)", "6(1)(f)")
-"""UK GDPR Art 6(1), last subparagraph (DUAA 2025 s.70): "Points (ea) and (f) of the first subparagraph
-shall not apply to processing carried out by public authorities in the performance of their tasks"."""
-
 NOT_FOR_A_PUBLIC_SERVICE = {
     "9(2)(d)": "is for a foundation, association or other not-for-profit body with a political,"
                " philosophical, religious or trade union aim, about its members or people in regular contact"
@@ -45,8 +41,12 @@ ICO_CONSENT = "ICO, 'When is consent appropriate?': consent fits only where peop
 
 @service_only
 def public_authority_basis(ctx: NoticeContext) -> Outcome:
-    """A public authority relying on 6(1)(ea) or (f) for its tasks: the law says those points do not apply."""
-    relied = [(i, b) for i, b in enumerate(ctx.notice.article_6) if cites(b, *NOT_FOR_A_PUBLIC_AUTHORITY)]
+    """A public authority relying on 6(1)(ea) or (f) for its tasks: the law says those points do not apply.
+
+    UK GDPR Art 6(1), last subparagraph (DUAA 2025 s.70): "Points (ea) and (f) of the first subparagraph
+    shall not apply to processing carried out by public authorities in the performance of their tasks".
+    The register marks such a basis `public_authority_tasks: false`, so the rule reads the register."""
+    relied = [(i, b) for i, b in enumerate(ctx.notice.article_6) if b.public_authority_tasks is False]
     if not relied:
         return not_applicable("relies on neither Article 6(1)(ea) nor 6(1)(f)")
     reason = ctx.not_applicable("public-authority-restriction")
