@@ -20,8 +20,10 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
+from ..site.policy_document import retention_for_policy
 from . import rules
 from .placeholders import check_placeholders
+from .policy_document import check_policy_document
 from .register_text import check_typed_text
 from .requirements import (
     ICO_CHECKLIST,
@@ -106,17 +108,44 @@ def article_10_condition(ctx: NoticeContext) -> Outcome:
 @service_only
 def policy_document(ctx: NoticeContext) -> Outcome:
     basis = ctx.service.lawful_basis
+    findings = [Finding(
+        "policy-document", f"the register does not say whether {b.article} needs an appropriate policy"
+        " document (DPA 2018 Schedule 1 paragraphs 5, 38), so the notice cannot say whether it links to"
+        " one", f"set `needs_policy_document:` on {b.id} in content/definitions/lawful-bases.yaml",
+        ("lawful_basis", name, i))
+        for name in ("schedule_1", "criminal_offence") for i, b in enumerate(getattr(ctx.notice, name))
+        if b.kind == "schedule-1" and b.needs_policy_document is None]
     needing = [(name, i, b) for name in ("schedule_1", "criminal_offence")
                for i, b in enumerate(getattr(ctx.notice, name)) if b.needs_policy_document]
     if not needing:
-        return Outcome(Status.NOT_APPLICABLE, "no condition listed needs one")
-    if basis.policy_document:
-        return Outcome(Status.MET, "linked")
+        return Outcome(Status.MISSING, "register silent", tuple(findings)) if findings else Outcome(
+            Status.NOT_APPLICABLE, "no condition listed needs one")
     name, index, first = needing[0]
-    return Outcome(Status.MISSING, "no link", (Finding(
-        "policy-document", f"{articles([b for _, _, b in needing])} need an appropriate policy document"
-        " (DPA 2018 Schedule 1 paragraphs 5, 38 to 41); the notice does not link to one",
-        "add `policy_document: https://...` under `lawful_basis:`", ("lawful_basis", name, index)),))
+    named = articles([b for _, _, b in needing])
+    if basis.policy_document:
+        detail = "linked to its own"
+    elif ctx.site.config.policy_document is not None:
+        detail = "the site's appropriate policy document"
+        tiers = ctx.service.information_collected.tiers
+        if not retention_for_policy(tiers, ctx.service.retention):
+            findings.append(Finding(
+                "policy-document", f"the appropriate policy document takes from this notice how long the"
+                f" data it uses under {named} is likely to be kept, and the notice gives no retention period"
+                " for its special category or criminal offence data (DPA 2018 Schedule 1 paragraph 39(b))",
+                "add `retention:` with a period for each tier listing special category or criminal"
+                " offence data", ("lawful_basis", name, index)))
+    else:
+        findings.append(Finding(
+            "policy-document", f"{named} need an appropriate policy document (DPA 2018 Schedule 1"
+            " paragraphs 5, 38, 39); the notice does not link to one, and site.yaml has no"
+            " `policy_document:` to make the site's own",
+            "add `policy_document:` to content/site.yaml (docs/appropriate-policy-document.md), or"
+            " `policy_document: https://...` under `lawful_basis:` for one published elsewhere",
+            ("lawful_basis", name, index)))
+        return Outcome(Status.MISSING, "no link", tuple(findings))
+    if findings:
+        return Outcome(Status.MISSING, detail + ", incomplete", tuple(findings))
+    return Outcome(Status.MET, detail)
 
 
 _NAMED_GROUNDS = {"public task": "6(1)(e)", "legal obligation": "6(1)(c)"}
@@ -214,7 +243,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 schedule_1_condition),
     Requirement("article-10-condition", "Article 10 condition", "UK GDPR Art 10; DPA 2018 s.10(5), 11(2)",
                 _ICO_CRIMINAL, article_10_condition),
-    Requirement("policy-document", "Appropriate policy document", "DPA 2018 Sch 1 paras 5, 38 to 41",
+    Requirement("policy-document", "Appropriate policy document", "DPA 2018 Sch 1 paras 5, 38, 39(b)",
                 "ICO, 'What is an appropriate policy document?'", policy_document),
     Requirement("public-task-basis", "Ground named in prose is listed", "UK GDPR Art 6(1)(c), 6(1)(e), 6(3)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
@@ -255,6 +284,7 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
                                         today, diagnostics.root)
         results.append(result)
         diagnostics.items += problems
+    check_policy_document(site, content.sources["site"], today, diagnostics)
     return ComplianceReport(today, REQUIREMENTS, tuple(results))
 
 
