@@ -126,8 +126,7 @@ def policy_document(ctx: NoticeContext) -> Outcome:
         detail = "linked to its own"
     elif ctx.site.config.policy_document is not None:
         detail = "the site's appropriate policy document"
-        tiers = ctx.service.information_collected.tiers
-        if not retention_for_policy(tiers, ctx.service.retention):
+        if not retention_for_policy(ctx.service):
             findings.append(Finding(
                 "policy-document", f"the appropriate policy document takes from this notice how long the"
                 f" data it uses under {named} is likely to be kept, and the notice gives no retention period"

@@ -36,8 +36,10 @@ def check_policy_document(site: Site, source: SourceFile, today: datetime.date,
         return []  # each notice relying on a condition that needs one says so (compliance.py)
 
     def warn(location: tuple[str | int, ...], message: str, hint: str, rule: str = RULE) -> None:
-        diagnostics.warning(source.path, source.position(("policy_document", *location)),
-                            f"{message} [{rule}]", hint, rule=rule)
+        """At the text concerned; for something missing, at the key of what should hold it."""
+        where = ("policy_document", *location)
+        position = source.key_position(where) if rule == RULE and len(where) < 3 else source.position(where)
+        diagnostics.warning(source.path, position, f"{message} [{rule}]", hint, rule=rule)
 
     for location, text in texts_of(document.model_dump(mode="json"), ()):
         if PLACEHOLDER in text:

@@ -12,11 +12,11 @@ there, and this page does not list it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..content.resolve import Notice, Site
-from ..content.schema import DataTier, LawfulBasis, RetentionPeriod
+from ..content.schema import LawfulBasis, RetentionPeriod, ServiceNotice
+from ..content.schema import Source as SourceItem
 
 ADDRESS = "appropriate-policy-document/"
 """The page's address in the site."""
@@ -50,6 +50,20 @@ def policy_document_href(site: Site, notice: Notice, root: str) -> str | None:
     if site.config.policy_document is not None and needing(notice):
         return root + ADDRESS
     return None
+
+
+def site_document_url(site: Site, notice: Notice) -> str | None:
+    """The absolute address of the site's page, when this notice links to it (for its notice.json)."""
+    relative = policy_document_href(site, notice, "")
+    return site.config.base_url + relative if relative == ADDRESS else None
+
+
+def with_document_url(lawful_basis: dict[str, object], url: str) -> dict[str, object]:
+    """A notice's `lawful_basis` as data with `policy_document` set, in the model's field order
+    (it comes just before `outro`)."""
+    before = {key: value for key, value in lawful_basis.items() if key != "outro"}
+    after = {"outro": lawful_basis["outro"]} if "outro" in lawful_basis else {}
+    return {**before, "policy_document": url, **after}
 
 
 @dataclass(frozen=True)
@@ -96,20 +110,26 @@ def _completed(notice: Notice, condition: LawfulBasis) -> list[LawfulBasis]:
     return found
 
 
-def sensitive_tiers(tiers: Sequence[DataTier]) -> set[str]:
-    """The ids of the tiers listing special category or criminal offence data."""
-    return {t.id for t in tiers if any(i.special_category or i.criminal_offence for i in t.items)}
+def retention_for_policy(content: ServiceNotice) -> tuple[RetentionPeriod, ...]:
+    """The notice's retention periods that cover its special category and criminal offence data: those
+    for a tier listing it and those for no tier in particular; all of them when the notice marks no tier,
+    or when such data also comes from a source (a source is not tied to a tier)."""
+    tiers = content.information_collected.tiers
+    sensitive = {t.id for t in tiers if any(i.special_category or i.criminal_offence for i in t.items)}
+    if any(s.special_category or s.criminal_offence for s in _sources(content)):
+        sensitive = set()
+    return tuple(p for p in content.retention or () if not sensitive or p.tier is None or p.tier in sensitive)
 
 
-def retention_for_policy(tiers: Sequence[DataTier], periods: Sequence[RetentionPeriod] | None
-                         ) -> tuple[RetentionPeriod, ...]:
-    """The notice's retention periods that cover its special category and criminal offence data (those
-    for a tier listing it, and those for no tier in particular); all of them when no tier is marked."""
-    sensitive = sensitive_tiers(tiers)
-    return tuple(p for p in periods or () if not sensitive or p.tier is None or p.tier in sensitive)
+def sensitive_data(content: ServiceNotice) -> tuple[str, ...]:
+    """The special category and criminal offence data the notice lists (its tiers, then its sources),
+    each once, as it names them."""
+    listed = [item.name for tier in content.information_collected.tiers for item in tier.items
+              if item.special_category or item.criminal_offence]
+    listed += [source.data for source in _sources(content)
+               if source.special_category or source.criminal_offence]
+    return tuple(dict.fromkeys(listed))
 
 
-def sensitive_data(tiers: Sequence[DataTier]) -> tuple[str, ...]:
-    """The special category and criminal offence data the notice lists, each once, as it names them."""
-    return tuple(dict.fromkeys(item.name for tier in tiers for item in tier.items
-                               if item.special_category or item.criminal_offence))
+def _sources(content: ServiceNotice) -> list[SourceItem]:
+    return list(content.sources.items) if content.sources else []

@@ -54,10 +54,9 @@ class NoticeSummary:
 
 
 def summary_of(content: ServiceNotice) -> NoticeSummary:
-    tiers = content.information_collected.tiers
     return NoticeSummary("service", content.slug, content.title, content.summary, content.last_updated,
                          content.version, tuple(content.changes), content.lawful_basis.policy_document,
-                         retention_for_policy(tiers, content.retention), sensitive_data(tiers))
+                         retention_for_policy(content), sensitive_data(content))
 
 
 class NotInSummary(jinja2.UndefinedError):
