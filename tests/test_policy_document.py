@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from conftest import copy_project
 
 from generator.build import BuildResult, build_in_memory
+from generator.checks.report import render_report
 
 PEH, CSC = "content/notices/prevention-and-early-help.yaml", "content/notices/children-social-care.yaml"
 SITE = "content/site.yaml"
@@ -184,6 +185,9 @@ def test_a_lacking_document_is_reported_at_its_lines(tmp_path: Path) -> None:
     assert {line for line, message in found if "principle" not in message and "due" not in message} == {start}
     to_do = findings(result, SITE, "to-do")
     assert [lines[line - 1].strip().split(":")[0] for line, _ in to_do] == ["data-minimisation"]
+    assert result.compliance is not None and result.site is not None  # staff see it in the HTML report too
+    report = render_report(result.compliance, result.site, result.diagnostics.items, root / "templates")
+    assert "(content/site.yaml)" in report and "due for review on 2026-01-31" in report
 
 
 def test_without_a_document_in_site_yaml_there_is_no_page_and_the_notice_is_told(tmp_path: Path) -> None:
@@ -195,3 +199,17 @@ def test_without_a_document_in_site_yaml_there_is_no_page_and_the_notice_is_told
     found = findings(result, PEH, "policy-document")
     assert len(found) == 1 and "site.yaml has no `policy_document:`" in found[0][1]
 
+
+
+def test_a_condition_the_register_is_silent_on_is_told_to_staff(tmp_path: Path) -> None:
+    root = with_conditions(copy_project(tmp_path / "project"))
+    registers = "content/definitions/lawful-bases.yaml"
+    text = (root / registers).read_text("utf-8")
+    start = text.index("- id: dpa-sch1-para2\n")
+    entry = text[start:].replace("    needs_policy_document: false\n", "", 1)
+    (root / registers).write_text(text[:start] + entry, "utf-8")
+    result = built(root)
+    found = findings(result, PEH, "policy-document")
+    assert len(found) == 1 and "does not say whether" in found[0][1] and "paragraph 2 " in found[0][1]
+    assert found[0][0] == 95  # the `schedule_1:` line that names it
+    assert list(conditions_table(soup(result, PAGE))) == ["dpa-sch1-para10", "dpa-sch1-para18"]
