@@ -20,10 +20,9 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
-from ..site.policy_document import retention_for_policy
 from . import rules
 from .placeholders import check_placeholders
-from .policy_document import check_policy_document
+from .policy_document import check_policy_document, policy_document
 from .register_text import check_typed_text
 from .requirements import (
     ICO_CHECKLIST,
@@ -103,48 +102,6 @@ def article_10_condition(ctx: NoticeContext) -> Outcome:
         f" names no {lacking} (UK GDPR Article 10; DPA 2018 section 10(5))",
         "add `criminal_offence: [<Article 10 id>, <Schedule 1 condition id>]` under `lawful_basis:`, or"
         " `official_authority:` saying under what authority", ("lawful_basis",), key=True),))
-
-
-@service_only
-def policy_document(ctx: NoticeContext) -> Outcome:
-    basis = ctx.service.lawful_basis
-    findings = [Finding(
-        "policy-document", f"the register does not say whether {b.article} needs an appropriate policy"
-        " document (DPA 2018 Schedule 1 paragraphs 5, 38), so the notice cannot say whether it links to"
-        " one", f"set `needs_policy_document:` on {b.id} in content/definitions/lawful-bases.yaml",
-        ("lawful_basis", name, i))
-        for name in ("schedule_1", "criminal_offence") for i, b in enumerate(getattr(ctx.notice, name))
-        if b.kind == "schedule-1" and b.needs_policy_document is None]
-    needing = [(name, i, b) for name in ("schedule_1", "criminal_offence")
-               for i, b in enumerate(getattr(ctx.notice, name)) if b.needs_policy_document]
-    if not needing:
-        return Outcome(Status.MISSING, "register silent", tuple(findings)) if findings else Outcome(
-            Status.NOT_APPLICABLE, "no condition listed needs one")
-    name, index, first = needing[0]
-    named = articles([b for _, _, b in needing])
-    if basis.policy_document:
-        detail = "linked to its own"
-    elif ctx.site.config.policy_document is not None:
-        detail = "the site's appropriate policy document"
-        if not retention_for_policy(ctx.service):
-            findings.append(Finding(
-                "policy-document", f"the appropriate policy document takes from this notice how long the"
-                f" data it uses under {named} is likely to be kept, and the notice gives no retention period"
-                " for its special category or criminal offence data (DPA 2018 Schedule 1 paragraph 39(b))",
-                "add `retention:` with a period for each tier listing special category or criminal"
-                " offence data", ("lawful_basis", name, index)))
-    else:
-        findings.append(Finding(
-            "policy-document", f"{named} need an appropriate policy document (DPA 2018 Schedule 1"
-            " paragraphs 5, 38, 39); the notice does not link to one, and site.yaml has no"
-            " `policy_document:` to make the site's own",
-            "add `policy_document:` to content/site.yaml (docs/appropriate-policy-document.md), or"
-            " `policy_document: https://...` under `lawful_basis:` for one published elsewhere",
-            ("lawful_basis", name, index)))
-        return Outcome(Status.MISSING, "no link", tuple(findings))
-    if findings:
-        return Outcome(Status.MISSING, detail + ", incomplete", tuple(findings))
-    return Outcome(Status.MET, detail)
 
 
 _NAMED_GROUNDS = {"public task": "6(1)(e)", "legal obligation": "6(1)(c)"}

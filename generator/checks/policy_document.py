@@ -1,11 +1,12 @@
-"""The check of the appropriate policy document itself (DPA 2018 Schedule 1 Part 4), across the site.
+"""The checks of the appropriate policy document (DPA 2018 Schedule 1 Part 4).
 
-Each notice's own rule (`policy-document` in compliance.py) says whether it links to a document and
-whether its retention periods give the "indication of how long" paragraph 39(b) asks for. This module
-reads what the Trust wrote in site.yaml's `policy_document:` and reports, at its lines, what the
-document still lacks: a principle's procedures (paragraph 39(a)), the retention and erasure policy
-(39(b)), who keeps it and when it was and will next be reviewed (paragraph 40(1)), and any "TO DO".
-Conditions whose need for the document depends on the processing are told to staff as notes.
+Each notice's own rule (`policy-document`, run with the others by compliance.py) says whether it
+links to a document and whether its retention periods give the "indication of how long" paragraph
+39(b) asks for. `check_policy_document` reads what the Trust wrote in site.yaml's `policy_document:`
+and reports, at its lines, what the document still lacks: a principle's procedures (paragraph
+39(a)), the retention and erasure policy (39(b)), who keeps it and when it was and will next be
+reviewed (paragraph 40(1)), and any "TO DO". Conditions whose need for the document depends on the
+processing are told to staff as notes.
 """
 
 from __future__ import annotations
@@ -17,14 +18,59 @@ from ..content.messages import field_label
 from ..content.resolve import Site
 from ..content.schema import PRINCIPLES
 from ..diagnostics import Diagnostics
-from ..site.policy_document import conditions_used
+from ..site.policy_document import conditions_used, retention_for_policy
 from .placeholders import PLACEHOLDER
 from .placeholders import RULE as TO_DO_RULE
 from .register_text import texts_of
+from .requirements import Finding, NoticeContext, Outcome, Status, articles, service_only
 
 RULE = "policy-document-content"
 _PARTLY = "does not have an appropriate policy document in place"
 """Words of a condition (paragraph 10(2), 27(3)) met without the document for some processing."""
+
+
+@service_only
+def policy_document(ctx: NoticeContext) -> Outcome:
+    """A notice relying on a condition that needs the document links to one: its own, or the site's
+    page, which then takes the notice's retention periods as its indication of how long."""
+    basis = ctx.service.lawful_basis
+    findings = [Finding(
+        "policy-document", f"the register does not say whether {b.article} needs an appropriate policy"
+        " document (DPA 2018 Schedule 1 paragraphs 5, 38), so the notice cannot say whether it links to"
+        " one", f"set `needs_policy_document:` on {b.id} in content/definitions/lawful-bases.yaml",
+        ("lawful_basis", name, i))
+        for name in ("schedule_1", "criminal_offence") for i, b in enumerate(getattr(ctx.notice, name))
+        if b.kind == "schedule-1" and b.needs_policy_document is None]
+    needing = [(name, i, b) for name in ("schedule_1", "criminal_offence")
+               for i, b in enumerate(getattr(ctx.notice, name)) if b.needs_policy_document]
+    if not needing:
+        return Outcome(Status.MISSING, "register silent", tuple(findings)) if findings else Outcome(
+            Status.NOT_APPLICABLE, "no condition listed needs one")
+    name, index, first = needing[0]
+    named = articles([b for _, _, b in needing])
+    if basis.policy_document:
+        detail = "linked to its own"
+    elif ctx.site.config.policy_document is not None:
+        detail = "the site's appropriate policy document"
+        if not retention_for_policy(ctx.service):
+            findings.append(Finding(
+                "policy-document", f"the appropriate policy document takes from this notice how long the"
+                f" data it uses under {named} is likely to be kept, and the notice gives no retention period"
+                " for its special category or criminal offence data (DPA 2018 Schedule 1 paragraph 39(b))",
+                "add `retention:` with a period for each tier listing special category or criminal"
+                " offence data", ("lawful_basis", name, index)))
+    else:
+        findings.append(Finding(
+            "policy-document", f"{named} need an appropriate policy document (DPA 2018 Schedule 1"
+            " paragraphs 5, 38, 39); the notice does not link to one, and site.yaml has no"
+            " `policy_document:` to make the site's own",
+            "add `policy_document:` to content/site.yaml (docs/appropriate-policy-document.md), or"
+            " `policy_document: https://...` under `lawful_basis:` for one published elsewhere",
+            ("lawful_basis", name, index)))
+        return Outcome(Status.MISSING, "no link", tuple(findings))
+    if findings:
+        return Outcome(Status.MISSING, detail + ", incomplete", tuple(findings))
+    return Outcome(Status.MET, detail)
 
 
 def check_policy_document(site: Site, source: SourceFile, today: datetime.date,
