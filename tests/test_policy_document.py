@@ -138,6 +138,12 @@ def test_a_notice_adding_a_condition_appears_on_the_page(tmp_path: Path) -> None
     edit(root, CSC, "  article_6: [art6-1-a, art6-1-b, art6-1-c, art6-1-d]\n",
          "  article_6: [art6-1-a, art6-1-b, art6-1-c, art6-1-d]\n  article_9: [art9-2-b]\n"
          "  schedule_1: [dpa-sch1-para1]\n")
+    # and the register stops saying whether paragraph 2 (which Prevention and Early Help names) needs one
+    registers = "content/definitions/lawful-bases.yaml"
+    text = (root / registers).read_text("utf-8")
+    start = text.index("- id: dpa-sch1-para2\n")
+    silenced = text[start:].replace("    needs_policy_document: false\n", "", 1)
+    (root / registers).write_text(text[:start] + silenced, "utf-8")
     result = built(root)
     rows = conditions_table(soup(result, PAGE))
     assert list(rows) == ["dpa-sch1-para1", "dpa-sch1-para10", "dpa-sch1-para18"]
@@ -145,6 +151,9 @@ def test_a_notice_adding_a_condition_appears_on_the_page(tmp_path: Path) -> None
     assert rows["dpa-sch1-para1"][0][0].startswith("Article 9(2)(b)")
     # Children's Social Care gives no retention period: the document has no indication for it
     assert [line for line, _ in findings(result, CSC, "policy-document")] == [67]
+    silent = findings(result, PEH, "policy-document")  # at the `schedule_1:` line naming paragraph 2
+    assert len(silent) == 1 and silent[0][0] == 95 and "does not say whether" in silent[0][1]
+    assert "paragraph 2 " in silent[0][1]
 
 
 def test_a_notice_naming_its_own_document_links_there_and_leaves_the_page(tmp_path: Path) -> None:
@@ -200,16 +209,3 @@ def test_without_a_document_in_site_yaml_there_is_no_page_and_the_notice_is_told
     assert len(found) == 1 and "site.yaml has no `policy_document:`" in found[0][1]
 
 
-
-def test_a_condition_the_register_is_silent_on_is_told_to_staff(tmp_path: Path) -> None:
-    root = with_conditions(copy_project(tmp_path / "project"))
-    registers = "content/definitions/lawful-bases.yaml"
-    text = (root / registers).read_text("utf-8")
-    start = text.index("- id: dpa-sch1-para2\n")
-    entry = text[start:].replace("    needs_policy_document: false\n", "", 1)
-    (root / registers).write_text(text[:start] + entry, "utf-8")
-    result = built(root)
-    found = findings(result, PEH, "policy-document")
-    assert len(found) == 1 and "does not say whether" in found[0][1] and "paragraph 2 " in found[0][1]
-    assert found[0][0] == 95  # the `schedule_1:` line that names it
-    assert list(conditions_table(soup(result, PAGE))) == ["dpa-sch1-para10", "dpa-sch1-para18"]
