@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import parallel
 from .checks.compliance import REQUIREMENTS, ComplianceReport, NoticeResult, check_notice
+from .checks.policy_document import check_policy_document
 from .checks.register_status import acts_not_read, unconfirmed_entries
 from .content import schema
 from .content.load import SourceFile
@@ -254,6 +255,7 @@ def _site_wide(run: _Run, sound: Sound, done: list[NoticeDone], sources: dict[st
     site = replace(sound.site, notices=in_site_order(
         [sound.main, *[notice.notice for notice in done if notice.notice is not None]]))
     result = BuildResult(diagnostics, site=site, compliance=_compliance(sound, site, done, diagnostics))
+    result.notes += check_policy_document(site, sources["site"], sound.today, diagnostics)
     made = {f"{notice.read.slug}/index.html": notice.rendered for notice in done if notice.rendered}
     scans: dict[str, PageScan] = {}
     defer = run.cache.deferrable() if run.cache is not None else None

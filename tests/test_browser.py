@@ -30,6 +30,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped content built for a site at a domain root, as the test server serves it
     (404.html links from the base path, so it must be served where it says it is)."""
     root = copy_project(tmp_path_factory.mktemp("browser"))
+    early_help = root / "content/notices/prevention-and-early-help.yaml"  # fill the policy document's tables
+    early_help.write_text(early_help.read_text("utf-8").replace("art9-2-j]\n", "art9-2-j]\n  schedule_1:"
+                          " [dpa-sch1-para18]\n  criminal_offence: [art10, dpa-sch1-para10]\n", 1), "utf-8")
     result = notices(root, "build", "--base-url", "https://notices.example.org/")
     assert result.code == 0, result.stderr
     return root / "site"
@@ -76,6 +79,7 @@ def visits(browser: Any, served: str, built_site: Path) -> dict[str, dict[str, A
 
 def test_the_site_has_pages_to_visit(built_site: Path) -> None:
     assert len(site_pages(built_site)) >= 8
+    assert "appropriate-policy-document/" in site_pages(built_site)
 
 
 def test_the_not_found_page_is_styled_at_any_depth(browser: Any, served: str) -> None:

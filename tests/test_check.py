@@ -149,6 +149,8 @@ def test_a_not_applicable_item_shows_its_reason(project: Path) -> None:
 
 
 def test_a_condition_needing_a_policy_document_needs_a_link(project: Path) -> None:
+    site = project / "content/site.yaml"  # without the site's own document (test_policy_document.py)
+    site.write_text(site.read_text("utf-8").split("\n# Test content for the appropriate")[0] + "\n", "utf-8")
     edit(project, PEH, ARTICLE_9, ARTICLE_9 + "  criminal_offence: [art10, dpa-sch1-para18]\n")
     found, _ = check(project)
     where = line_of(project, PEH, "  criminal_offence:")

@@ -79,7 +79,8 @@ PROVISIONS: dict[str, set[str]] = {
     "DPA 2018 Sch 1 Part 2": {"schedule-1"},
     "DPA 2018 Sch 1 Part 3": {"schedule-1", "criminal"},
     "DPA 2018 Sch 1 para 5": {"schedule-1", "policy-document"},
-    **{f"DPA 2018 Sch 1 para {n}": {"policy-document"} for n in (38, 39, 40, 41)},
+    **{f"DPA 2018 Sch 1 para {n}": {"policy-document"}
+       for n in (38, 39, "39(a)", "39(b)", 40, "40(1)", "40(1)(a)", "40(1)(b)", "40(1)(c)", 41)},
     **{f"DPA 2018 s.164A({n})": {"complaint-controller"} for n in range(1, 6)},
 }
 

@@ -273,15 +273,16 @@ def test_the_reserved_slugs_are_the_folders_a_site_has_besides_its_notices(built
     assert {"lawful-bases", "sharing", "accessibility", "schema", "assets"} <= set(reserved_slugs())
 
 
-@pytest.mark.parametrize("slug", ["sharing", "lawful-bases", "schema", "assets", "accessibility"])
+@pytest.mark.parametrize("slug", ["sharing", "lawful-bases", "schema", "assets", "accessibility",
+                                  "appropriate-policy-document"])
 def test_a_slug_that_is_a_page_of_the_site_is_an_error_at_the_slug(project: Path, slug: str) -> None:
     _edit(project, SERVICE, "slug: childrens-social-care", f"slug: {slug}")
     run = notices(project, "build")
     line = _line_of(project, SERVICE, "slug:")
     _assert_reported(run, f"{SERVICE}:{line}:7: error: the slug '{slug}' is the"
                      " address of a page the site makes itself (choose another, such as"
-                     f" '{slug}-notice'; these slugs are taken: accessibility, assets, lawful-bases, schema,"
-                     " sharing)")
+                     f" '{slug}-notice'; these slugs are taken: accessibility, appropriate-policy-document,"
+                     " assets, lawful-bases, schema, sharing)")
 
 
 def test_the_preview_names_a_reserved_slug_too(project: Path) -> None:

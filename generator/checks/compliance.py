@@ -22,6 +22,7 @@ from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
 from . import authority_rules, rules
 from .placeholders import check_placeholders
+from .policy_document import check_policy_document, policy_document
 from .register_status import UnconfirmedEntry, acts_not_read, unconfirmed_entries
 from .register_text import check_typed_text
 from .requirements import (
@@ -104,22 +105,6 @@ def article_10_condition(ctx: NoticeContext) -> Outcome:
         f" names no {lacking} (UK GDPR Article 10; DPA 2018 section 10(5))",
         "add `criminal_offence: [<Article 10 id>, <Schedule 1 condition id>]` under `lawful_basis:`, or"
         " `official_authority:` saying under what authority", ("lawful_basis",), key=True),))
-
-
-@service_only
-def policy_document(ctx: NoticeContext) -> Outcome:
-    basis = ctx.service.lawful_basis
-    needing = [(name, i, b) for name in ("schedule_1", "criminal_offence")
-               for i, b in enumerate(getattr(ctx.notice, name)) if b.needs_policy_document]
-    if not needing:
-        return Outcome(Status.NOT_APPLICABLE, "no condition listed needs one")
-    if basis.policy_document:
-        return Outcome(Status.MET, "linked")
-    name, index, first = needing[0]
-    return Outcome(Status.MISSING, "no link", (Finding(
-        "policy-document", f"{articles([b for _, _, b in needing])} need an appropriate policy document"
-        " (DPA 2018 Schedule 1 paragraphs 5, 38 to 41); the notice does not link to one",
-        "add `policy_document: https://...` under `lawful_basis:`", ("lawful_basis", name, index)),))
 
 
 _NAMED_GROUNDS = {"public task": "6(1)(e)", "official authority": "6(1)(e)", "legal obligation": "6(1)(c)"}
@@ -218,7 +203,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 schedule_1_condition),
     Requirement("article-10-condition", "Article 10 condition", "UK GDPR Art 10; DPA 2018 s.10(5), 11(2)",
                 _ICO_CRIMINAL, article_10_condition),
-    Requirement("policy-document", "Appropriate policy document", "DPA 2018 Sch 1 paras 5, 38 to 41",
+    Requirement("policy-document", "Appropriate policy document", "DPA 2018 Sch 1 paras 5, 38, 39(b)",
                 "ICO, 'What is an appropriate policy document?'", policy_document),
     Requirement("public-task-basis", "Ground named in prose is listed", "UK GDPR Art 6(1)(c), 6(1)(e), 6(3)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
@@ -281,6 +266,7 @@ def check_site(site: Site, content: ValidContent, diagnostics: Diagnostics,
                                         today, diagnostics.root)
         results.append(result)
         diagnostics.items += problems
+    check_policy_document(site, content.sources["site"], today, diagnostics)
     return ComplianceReport(today, REQUIREMENTS, tuple(results), unconfirmed_entries(site),
                             acts_not_read(site))
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import jinja2
 
 from ..content.reading import TemplateLoader
-from . import bases_page, history, jsonld
+from ..content.schema import PRINCIPLES
+from . import bases_page, history, jsonld, policy_document
 from .fragments import Fragments, markdown_block, markdown_inline
 from .summary import SummaryUndefined
 
@@ -42,6 +43,9 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.filters["long_date"] = long_date
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.globals["lawful_bases_parts"] = bases_page.lawful_bases_parts
+    env.globals.update(conditions_used=policy_document.conditions_used, principles=PRINCIPLES,
+                       notices_covered=policy_document.notices_covered,
+                       policy_document_href=policy_document.policy_document_href)
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
 

@@ -22,6 +22,7 @@ from pydantic import Field, TypeAdapter, ValidationError, model_validator
 from ..content import schema
 from ..content.jsonschema import DIALECT, _without_nulls
 from ..content.resolve import Notice, Site
+from . import policy_document
 from .content_hash import content_hash, sorted_for_hash
 
 NOTICE_FILE = "notice.json"
@@ -163,6 +164,9 @@ def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str,
     """
     assert isinstance(notice.content, schema.NoticeBase), "notice.json is made from the whole notice"
     content = notice.content.model_dump(mode="json", exclude_none=True)
+    document = policy_document.site_document_url(site, notice)
+    if document is not None:  # the site's own page, which the notice links to
+        content["lawful_basis"] = policy_document.with_document_url(content["lawful_basis"], document)
     hashed = sorted_for_hash(content)  # before the entries go in: each is sorted once per build
     entries = site.cache.entries
     _put_entries(content, notice, entries.as_written)

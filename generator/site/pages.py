@@ -18,7 +18,7 @@ import jinja2
 from ..content.reading import UnreadableFile
 from ..content.resolve import Notice, Site
 from ..diagnostics import Diagnostic, Diagnostics
-from . import export, history, processing
+from . import export, history, policy_document, processing
 from .linkscan import scan_page
 from .summary import NotInSummary
 
@@ -49,11 +49,14 @@ SITE_PAGES = (
     Page("404.html", "404.html", 0, {}),
 )
 """The pages every site has after its notices' (whose folders must not take their names)."""
+POLICY_DOCUMENT_PAGE = Page(f"{policy_document.ADDRESS}index.html", "appropriate-policy-document.html", 1, {})
+"""The appropriate policy document, on a site whose site.yaml has `policy_document:`."""
 
 
 def plan_pages(site: Site) -> list[Page]:
     """Every page of the site, in a fixed order."""
-    return [HOME_PAGE, *[notice_page(notice) for notice in site.notices], *SITE_PAGES]
+    extra = [POLICY_DOCUMENT_PAGE] if site.config.policy_document is not None else []
+    return [HOME_PAGE, *[notice_page(notice) for notice in site.notices], *extra, *SITE_PAGES]
 
 
 def notice_page(notice: Notice) -> Page:

@@ -20,7 +20,15 @@ from ..content.resolve import Site
 from ..diagnostics import Diagnostics
 from . import export, processing
 from .linkscan import compact, scan_file
-from .pages import HOME_PAGE, SITE_PAGES, Page, PageRenderer, Rendered, plan_pages
+from .pages import (
+    HOME_PAGE,
+    POLICY_DOCUMENT_PAGE,
+    SITE_PAGES,
+    Page,
+    PageRenderer,
+    Rendered,
+    plan_pages,
+)
 
 if TYPE_CHECKING:
     from .linkscan import PageScan
@@ -134,7 +142,8 @@ def _finish_data(site: Site, pages: list[Page], kept: dict[str, Rendered], diagn
 def reserved_slugs() -> list[str]:
     """The folders every site has besides its notices' (lawful-bases, assets, ...): no notice's slug may
     be one, or its page would overwrite theirs."""
-    paths = [page.path for page in (HOME_PAGE, *SITE_PAGES)] + [*ASSETS, "sitemap.xml", export.FEED_FILE]
+    paths = [page.path for page in (HOME_PAGE, POLICY_DOCUMENT_PAGE, *SITE_PAGES)]
+    paths += [*ASSETS, "sitemap.xml", export.FEED_FILE]
     paths += [export.REGISTER_FILE, export.INDEX_FILE, export.NOTICE_SCHEMA, export.INDEX_SCHEMA]
     return sorted({path.split("/")[0] for path in paths if "/" in path})
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import jinja2
 
 from ..content.resolve import Notice, Recipient, Registers, Source
-from ..content.schema import Change, ServiceNotice
+from ..content.schema import Change, RetentionPeriod, ServiceNotice
+from .policy_document import retention_for_policy, sensitive_data
 
 if TYPE_CHECKING:
     from ..checks.requirements import Outcome
@@ -44,11 +45,18 @@ class NoticeSummary:
     version: str
     changes: tuple[Change, ...]
     """Its dated changes, newest first, for the feed."""
+    own_policy_document: str | None = None
+    """The address of its own appropriate policy document, when it names one (policy_document.py)."""
+    policy_retention: tuple[RetentionPeriod, ...] = ()
+    """The retention periods of its special category and criminal offence data, for the policy document."""
+    special_data: tuple[str, ...] = ()
+    """The special category and criminal offence data it lists, for the policy document."""
 
 
 def summary_of(content: ServiceNotice) -> NoticeSummary:
     return NoticeSummary("service", content.slug, content.title, content.summary, content.last_updated,
-                         content.version, tuple(content.changes))
+                         content.version, tuple(content.changes), content.lawful_basis.policy_document,
+                         retention_for_policy(content), sensitive_data(content))
 
 
 class NotInSummary(jinja2.UndefinedError):

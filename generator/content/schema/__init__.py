@@ -141,6 +141,12 @@ from .notices import (
 from .notices import (
     expand_shorthand as expand_shorthand,
 )
+from .policy_document import (
+    PRINCIPLES as PRINCIPLES,
+)
+from .policy_document import (
+    PolicyDocument as PolicyDocument,
+)
 from .registers import (
     AccessibilityStatement as AccessibilityStatement,
 )

@@ -110,8 +110,9 @@ class LawfulBasisSection(Model):
         None, description="The official authority under which criminal offence data is processed, when no"
         " Schedule 1 condition is relied on (UK GDPR Article 10).")
     policy_document: Url | None = Field(
-        None, description="The appropriate policy document required by a Schedule 1 condition"
-        " (DPA 2018 Schedule 1, paragraphs 38 to 41).")
+        None, description="The address of an appropriate policy document published elsewhere (DPA 2018"
+        " Schedule 1, paragraphs 38 to 41); without it, the notice links to the site's own page (site.yaml"
+        " `policy_document:`).")
     outro: Markdown | None = None
 
 

@@ -18,6 +18,7 @@ from .fields import (
     Text,
     Url,
 )
+from .policy_document import PolicyDocument
 
 # --- Registers -------------------------------------------------------------------------
 
@@ -174,3 +175,7 @@ class SiteFile(Model):
         return self
     contacts: list[Contact]
     accessibility: AccessibilityStatement
+    policy_document: PolicyDocument | None = Field(
+        None, description="The appropriate policy document (DPA 2018 Schedule 1 Part 4): with it, the site"
+        " has an /appropriate-policy-document/ page that every notice relying on a condition needing one"
+        " links to (docs/appropriate-policy-document.md).")
