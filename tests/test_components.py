@@ -84,9 +84,15 @@ def test_lawful_basis_quotes_the_statute_and_cites_its_source() -> None:
 def test_section_has_a_heading_that_labels_it() -> None:
     html = render('{% call c.section("sharing", "Who we share with") %}<p>Body</p>{% endcall %}')
     section = html.find("section")
-    assert section["aria-labelledby"] == "sharing"
-    assert section.find("h2", id="sharing").get_text() == "Who we share with"
-    assert section.p.get_text() == "Body"
+    assert section.find(id=section["aria-labelledby"]).name == "h2"
+    assert section.h2.get_text() == "Who we share with"
+    # The heading stays outside the disclosure; the anchor `#sharing` is the body, inside the closed
+    # <details>, so following a link to it opens the section (Chromium, without JavaScript).
+    details = section.find("details")
+    assert details.find_parent("section") is section and not details.has_attr("open")
+    assert section.h2.find_parent("details") is None
+    body = details.find(id="sharing")
+    assert body is not None and body.p.get_text() == "Body"
 
 
 def test_accessibility_statement_follows_the_model_statement(built_site: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from ..content.reading import TemplateLoader
-from . import history, jsonld
+from . import glance, history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
 from .summary import SummaryUndefined
 
@@ -41,6 +41,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
+    env.globals["glance"] = glance.rows_for
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
 
