@@ -79,6 +79,26 @@ def test_lawful_basis_quotes_the_statute_and_cites_its_source() -> None:
     assert quote["cite"] == "https://www.legislation.gov.uk/eur/2016/679/article/6"
     assert "<carried out>" in quote.get_text()  # escaped text, not markup
     assert html.find("carried") is None
+    # the law's words are a closed disclosure named after the article, below the basis's name
+    details = quote.find_parent("details")
+    assert details is not None and not details.has_attr("open")
+    assert details.summary.get_text() == "What Article 6(1)(e) says"
+    assert html.a.find_parent("details") is None
+
+
+def test_tags_mark_protected_information_and_the_key_explains_only_the_marks_used() -> None:
+    env = create_environment(PROJECT / "templates")
+    template = env.from_string('{% import "components/tags.html" as t %}<ul>{% for i in items %}'
+                               '<li>{{ i.name }}{{ t.data_tags(i) }}</li>{% endfor %}</ul>'
+                               '{{ t.tag_key(items) }}')
+    items = [{"name": "Ethnicity", "special_category": True, "criminal_offence": False},
+             {"name": "Address", "special_category": False, "criminal_offence": False}]
+    html = BeautifulSoup(template.render(items=items), "html.parser")
+    assert [li.get_text() for li in html.ul.find_all("li")] == ["Ethnicity sensitive", "Address"]
+    key = html.find(class_="tag-key")
+    assert "the law protects more" in key.get_text() and "crimes" not in key.get_text()
+    plain = [{"name": "Address", "special_category": False, "criminal_offence": False}]
+    assert "tag-key" not in template.render(items=plain)
 
 
 def test_section_has_a_heading_that_labels_it() -> None:
