@@ -108,7 +108,7 @@ def service_rows(site: Site, notice: Notice, content: ServiceNotice, root: str) 
     protected = " or ".join(word for word, flag in kinds if flag)
     if protected:
         collect += f" Some of it is {protected}: the law protects this information more."
-    purposes = [p.text for p in content.purposes.items]
+    purposes = [lower_first(p.text) for p in content.purposes.items]
     why = "To " + some_of(purposes, ", and for 1 other reason", ", and for {n} other reasons") + "."
     names = list(dict.fromkeys(r.organisation.short_name or r.organisation.name for r in notice.recipients))
     share = "When needed, with " + some_of(names, " and 1 other", " and {n} others") + "."
