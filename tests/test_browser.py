@@ -66,6 +66,8 @@ def visits(browser: Any, served: str, built_site: Path) -> dict[str, dict[str, A
             visit[f"scroll_{width}"] = page.evaluate(
                 "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             visit.setdefault("requests", []).extend(requests)
+            # axe skips what a closed <details> hides: open them all, so every word is checked
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             # axe at both widths: a phone's layout has its own problems (target size, reflow)
             report = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
             visit.setdefault("violations", []).extend(
@@ -220,3 +222,66 @@ def test_print_keeps_table_rows_whole_and_does_not_repeat_addresses(browser: Any
     assert rows and set(rows) == {"avoid"}
     assert email == "none"  # the link text is already the address
     assert printed_address == "block"  # a printed page says where to find it online
+
+
+PHONE = {"width": 360, "height": 740}
+"""A small phone's screen in CSS pixels (issue 19 measured so): a page's height is counted in screens."""
+SCREENS_BEFORE = {"prevention-and-early-help/": 16.8, "childrens-social-care/": 13.0}
+"""The service notices' heights at 360 px before the "At a glance" layer (commit 60b3e86), with every
+section and all the law's words shown: a page with its disclosures closed must be at most half."""
+NOTICES = ["privacy-notice/", "prevention-and-early-help/", "childrens-social-care/"]
+
+
+@pytest.fixture(scope="module")
+def phone_heights(browser: Any, served: str) -> dict[str, dict[str, float]]:
+    """Each notice (and the lawful bases page) on a 360 px phone, in screens: its height with every
+    disclosure closed, as it opens; where its "At a glance" ends; its height with all open."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    heights = {}
+    for path in [*NOTICES, "lawful-bases/"]:
+        page.goto(served + path)
+        closed, glance = page.evaluate("""() => { const g = document.querySelector('.at-a-glance');
+            return [document.documentElement.scrollHeight,
+                    g ? g.getBoundingClientRect().bottom + scrollY : 0]; }""")
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        opened = page.evaluate("document.documentElement.scrollHeight")
+        heights[path] = {"closed": closed / PHONE["height"], "glance_ends": glance / PHONE["height"],
+                         "open": opened / PHONE["height"]}
+    context.close()
+    print("\npage heights at 360 px, in 740 px screens:")
+    for path, figures in heights.items():
+        print(f"  {path:28} closed {figures['closed']:5.1f}  open {figures['open']:5.1f}"
+              f"  'At a glance' ends at {figures['glance_ends']:.2f}")
+    return heights
+
+
+def test_at_a_glance_ends_within_the_first_two_phone_screens(
+        phone_heights: dict[str, dict[str, float]]) -> None:
+    for path in NOTICES:
+        assert 0 < phone_heights[path]["glance_ends"] <= 2, (path, phone_heights[path])
+
+
+def test_a_service_notice_with_its_disclosures_closed_is_half_as_long_as_before(
+        phone_heights: dict[str, dict[str, float]]) -> None:
+    for path, before in SCREENS_BEFORE.items():
+        figures = phone_heights[path]
+        assert figures["closed"] <= before / 2, (path, figures)
+        assert figures["open"] >= before * 0.9, (path, figures)  # the words are all still there
+
+
+def test_print_shows_what_the_reader_left_closed(browser: Any, served: str) -> None:
+    """Closed <details> print open (::details-content, no script): every section and the law's words."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "prevention-and-early-help/")
+    seen = """() => [...document.querySelectorAll('main .section-body, main blockquote.statute')]
+        .map(e => e.checkVisibility())"""
+    on_screen = page.evaluate(seen)
+    page.emulate_media(media="print")
+    printed = page.evaluate(seen)
+    summary = page.evaluate("getComputedStyle(document.querySelector('.section-details > summary')).display")
+    context.close()
+    assert on_screen and not any(on_screen)  # closed on a screen
+    assert len(printed) == len(on_screen) and all(printed)
+    assert summary == "none"  # "Read this section" means nothing on paper

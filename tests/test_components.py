@@ -79,14 +79,40 @@ def test_lawful_basis_quotes_the_statute_and_cites_its_source() -> None:
     assert quote["cite"] == "https://www.legislation.gov.uk/eur/2016/679/article/6"
     assert "<carried out>" in quote.get_text()  # escaped text, not markup
     assert html.find("carried") is None
+    # the law's words are a closed disclosure named after the article, below the basis's name
+    details = quote.find_parent("details")
+    assert details is not None and not details.has_attr("open")
+    assert details.summary.get_text() == "What Article 6(1)(e) says"
+    assert html.a.find_parent("details") is None
+
+
+def test_tags_mark_protected_information_and_the_key_explains_only_the_marks_used() -> None:
+    env = create_environment(PROJECT / "templates")
+    template = env.from_string('{% import "components/tags.html" as t %}<ul>{% for i in items %}'
+                               '<li>{{ i.name }}{{ t.data_tags(i) }}</li>{% endfor %}</ul>'
+                               '{{ t.tag_key(items) }}')
+    items = [{"name": "Ethnicity", "special_category": True, "criminal_offence": False},
+             {"name": "Address", "special_category": False, "criminal_offence": False}]
+    html = BeautifulSoup(template.render(items=items), "html.parser")
+    assert [li.get_text() for li in html.ul.find_all("li")] == ["Ethnicity sensitive", "Address"]
+    key = html.find(class_="tag-key")
+    assert "the law protects more" in key.get_text() and "crimes" not in key.get_text()
+    plain = [{"name": "Address", "special_category": False, "criminal_offence": False}]
+    assert "tag-key" not in template.render(items=plain)
 
 
 def test_section_has_a_heading_that_labels_it() -> None:
     html = render('{% call c.section("sharing", "Who we share with") %}<p>Body</p>{% endcall %}')
     section = html.find("section")
-    assert section["aria-labelledby"] == "sharing"
-    assert section.find("h2", id="sharing").get_text() == "Who we share with"
-    assert section.p.get_text() == "Body"
+    assert section.find(id=section["aria-labelledby"]).name == "h2"
+    assert section.h2.get_text() == "Who we share with"
+    # The heading stays outside the disclosure; the anchor `#sharing` is the body, inside the closed
+    # <details>, so following a link to it opens the section (Chromium, without JavaScript).
+    details = section.find("details")
+    assert details.find_parent("section") is section and not details.has_attr("open")
+    assert section.h2.find_parent("details") is None
+    body = details.find(id="sharing")
+    assert body is not None and body.p.get_text() == "Body"
 
 
 def test_accessibility_statement_follows_the_model_statement(built_site: Path) -> None:

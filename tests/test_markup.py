@@ -60,8 +60,8 @@ def test_contents_list_links_to_every_section(built_site: Path) -> None:
     for slug in ("privacy-notice", "childrens-social-care", "prevention-and-early-help"):
         soup = parse(built_site / slug / "index.html")
         targets = [a["href"].lstrip("#") for a in soup.select(".contents-list a")]
-        sections = [h2["id"] for h2 in soup.main.find_all("h2")
-                    if h2.get("id") and h2["id"] != "contents-heading"]
+        sections = [section.details.find(class_="section-body")["id"]
+                    for section in soup.main.find_all("section", class_="notice-section")]
         assert targets == sections, slug
 
 
@@ -148,6 +148,9 @@ def test_every_page_passes_the_nu_html_checker(built_site: Path) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    done = subprocess.run([validator, "--root", str(built_site), "--also-check-css", "--format", "text"],
+    # vnu's CSS checker predates ::details-content (CSS Pseudo-Elements 4; Chromium 131, Firefox 143,
+    # Safari 18.4), which prints the law's words a reader left closed: that one name is allowed.
+    done = subprocess.run([validator, "--root", str(built_site), "--also-check-css", "--format", "gnu",
+                           "--ignore", 'Unknown pseudo-element or pseudo-class "::details-content"'],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr

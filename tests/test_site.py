@@ -53,7 +53,7 @@ def test_service_notices_have_the_same_sections_in_the_same_order(built_site: Pa
     assert len(care) >= 12
     contents = [a.get_text(strip=True) for a in soup(built_site, "childrens-social-care/index.html")
                 .select(".contents-list a")]
-    assert contents == care[1:]  # the first h2 is "Contents" itself
+    assert contents == care[2:]  # the first h2s are "At a glance" and "Contents"
 
 
 def test_lawful_bases_page_has_the_current_article_6_wording(built_site: Path) -> None:

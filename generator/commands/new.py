@@ -166,7 +166,8 @@ title: {title}
 summary: "TO DO: How our {slug} service uses information about you."
 last_updated: {today}
 version: "1"
-# Each change, newest first: the date and, in plain words, what changed.
+# Each change, newest first: the date and, in plain words, what changed (add `editorial: true` to a
+# correction that changes nothing a reader is told: it stays in the data, off the page).
 changes:
   - date: {today}
     summary: First published.

@@ -18,7 +18,7 @@ import jinja2
 
 from ..content.reading import TemplateLoader
 from ..content.schema import PRINCIPLES
-from . import bases_page, history, jsonld, policy_document
+from . import bases_page, glance, history, jsonld, policy_document
 from .fragments import Fragments, markdown_block, markdown_inline
 from .summary import SummaryUndefined
 
@@ -46,6 +46,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.globals.update(conditions_used=policy_document.conditions_used, principles=PRINCIPLES,
                        notices_covered=policy_document.notices_covered,
                        policy_document_href=policy_document.policy_document_href)
+    env.globals["glance"] = glance.rows_for
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
 

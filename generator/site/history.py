@@ -38,6 +38,12 @@ class FeedEntry:
     url: str
     """The change on the notice's page (`.../#change-N`); also the entry's id."""
 
+    @property
+    def link(self) -> str:
+        """Where the entry links: the change on the page, or, for an editorial change (which the page
+        does not list), the page's changes section."""
+        return self.url.rsplit("#", 1)[0] + "#changes" if self.change.editorial else self.url
+
 
 def numbered_changes(notice: Notice) -> list[tuple[int, Change]]:
     """(number, change), newest first; numbers count up from the oldest, ties in the order written."""

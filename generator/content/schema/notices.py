@@ -159,6 +159,9 @@ class Rights(Model):
 class Change(Model):
     date: datetime.date
     summary: Text
+    editorial: bool = Field(
+        False, description="A correction that does not change what the notice tells readers (typing errors,"
+        " broken links, formatting): kept in notice.json and the feed, not listed on the page.")
 
 
 class NoticeBase(Model):
