@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, require_browser, serve_folder, site_pages
 from conftest import copy_project, notices
+from test_bases import with_purpose_bases
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped content built for a site at a domain root, as the test server serves it
     (404.html links from the base path, so it must be served where it says it is)."""
     root = copy_project(tmp_path_factory.mktemp("browser"))
+    with_purpose_bases(root)  # one notice with the purpose -> basis and transfers tables
     result = notices(root, "build", "--base-url", "https://notices.example.org/")
     assert result.code == 0, result.stderr
     return root / "site"
