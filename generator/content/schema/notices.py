@@ -124,9 +124,15 @@ class LawfulBasisSection(Model):
         "The Article 6(1) lawful bases of the whole notice, as one list. Better: name each purpose's basis"
         " under `purposes:` (UK GDPR Article 13(1)(c)); this list is for a notice published that way."))
     special_category_intro: Markdown | None = None
-    article_9: list[Article9Ref] = Field(default_factory=list)
-    schedule_1: list[Schedule1Ref] = Field(default_factory=list)
-    criminal_offence: list[CriminalRef] = Field(default_factory=list)
+    article_9: list[Article9Ref] = Field(default_factory=list, description=(
+        "The Article 9(2) conditions of the whole notice, as one list; better paired with their Schedule 1"
+        " paragraphs under each purpose (`purposes: items: article_9:`)."))
+    schedule_1: list[Schedule1Ref] = Field(default_factory=list, description=(
+        "The DPA 2018 Schedule 1 paragraphs of the whole notice, as one list; better paired with the"
+        " condition they complete, under each purpose."))
+    criminal_offence: list[CriminalRef] = Field(default_factory=list, description=(
+        "Article 10 and the Schedule 1 paragraphs for criminal offence data of the whole notice, as one"
+        " list; better under each purpose (`article_10:`)."))
     legitimate_interests: Markdown | None = Field(
         None, description="The legitimate interests pursued, when Article 6(1)(f) or (ea) is relied on"
         " (UK GDPR Article 13(1)(d), 14(2)(b)).")
