@@ -102,10 +102,6 @@ class Purpose(Model):
     def _expand(cls, value: Any) -> Any:
         return expand_shorthand(value, "condition")
 
-    @property
-    def has_bases(self) -> bool:
-        return bool(self.article_6 or self.article_9 or self.article_10)
-
 
 class Purposes(Model):
     intro: Markdown
