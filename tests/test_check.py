@@ -27,9 +27,6 @@ CSC = "content/notices/children-social-care.yaml"
 PEH = "content/notices/prevention-and-early-help.yaml"
 MAIN = "content/notices/main.yaml"
 CSC_SLUG, PEH_SLUG, MAIN_SLUG = "childrens-social-care", "prevention-and-early-help", "privacy-notice"
-AUTOMATED = ("automated_decisions: |\n  Currently we do not have a system that automatically alerts another"
-             " system. In the\n  near future CP-IS will be implemented that will automatically alert the NHS"
-             " when a\n  child or young person has a CP plan.\n")
 ARTICLE_6 = "  article_6: [art6-1-a, art6-1-b, art6-1-c, art6-1-d]\n"
 ARTICLE_9 = ("  article_9: [art9-2-a, art9-2-b, art9-2-c, art9-2-d, art9-2-e, art9-2-f, art9-2-g, art9-2-h,"
              " art9-2-j]\n")
@@ -126,11 +123,7 @@ def test_findings_point_at_the_list_item_concerned(project: Path) -> None:
                  "transfers:\n  destinations:\n    - to: Courts outside the UK\n"
                  "      mechanism: article-49-derogation\n      derogation: e\n", "transfers",
                  id="transfers"),
-    pytest.param(PEH, "transfers:\n  text: For liaison with courts or when a child is placed abroad.\n",
-                 "transfers: none\n", "transfers", id="transfers-none"),
-    pytest.param(CSC, AUTOMATED, "automated_decisions:\n  solely_automated: false\n  text: |\n"
-                 + AUTOMATED.split("\n", 1)[1].replace("  ", "    "), "automated-decisions",
-                 id="automated-decisions"),
+    # `transfers: none` and `solely_automated: false` clear theirs in tests/test_docs.py (the guide's example)
     pytest.param(PEH, "\nwhy: |", "\nstatutory_requirement: You do not have to give us this information.\n"
                  "\nwhy: |", "statutory-requirement", id="statutory-requirement"),
     pytest.param(CSC, "\nused_by:", "\nnot_applicable:\n  sources: All of it comes from you.\n\nused_by:",
