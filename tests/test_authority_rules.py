@@ -185,8 +185,9 @@ def test_joint_controllers_complaint_form_and_controller_contact_are_published(p
     page = result.files["privacy-notice/index.html"].decode("utf-8")
     soup = BeautifulSoup(page, "html.parser")
     assert soup.select_one('.contents-list a[href="#joint-controllers"]') is not None
-    section = soup.select_one('section[aria-labelledby="joint-controllers"]')
-    assert section is not None and section.h2 is not None and section.h2["id"] == "joint-controllers"
+    section = soup.select_one('section[aria-labelledby="joint-controllers-heading"]')
+    assert section is not None and section.h2 is not None and section.h2["id"] == "joint-controllers-heading"
+    assert section.select_one("#joint-controllers") is not None  # the contents list's link opens the body
     rows = section.select("dl.summary-list > div.summary-list-row")
     assert [(r.dt.get_text(), r.dd.get_text(" ", strip=True)) for r in rows] == [  # type: ignore[union-attr]
         ("City of Bradford Metropolitan District Council",

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS, require_browser, serve_folder, site_pages
 from conftest import copy_project, notices
+from test_bases import with_purpose_bases
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     early_help = root / "content/notices/prevention-and-early-help.yaml"  # fill the policy document's tables
     early_help.write_text(early_help.read_text("utf-8").replace("art9-2-j]\n", "art9-2-j]\n  schedule_1:"
                           " [dpa-sch1-para18]\n  criminal_offence: [art10, dpa-sch1-para10]\n", 1), "utf-8")
+    with_purpose_bases(root)  # one notice with the purpose -> basis and transfers tables
     result = notices(root, "build", "--base-url", "https://notices.example.org/")
     assert result.code == 0, result.stderr
     return root / "site"

@@ -183,11 +183,11 @@ def test_the_preview_shows_an_edited_register_entry_and_component_at_once(projec
     build_in_memory(project, base_url=base, templates_env=env, cache=memo)
     save(project / "content/definitions/organisations.yaml", "short_name: Health\n",
          "short_name: NHS health\n")
-    save(project / "templates/components/macros.html", '<li class="lawful-basis">',
-         '<li class="lawful-basis lawful-basis-cited">')
+    save(project / "templates/components/statute.html", '<details class="statute-details"',
+         '<details class="statute-details statute-cited"')
     after = build_in_memory(project, base_url=base, templates_env=env, cache=memo)
     page = after.files["childrens-social-care/index.html"].decode("utf-8")
-    assert "<li>NHS health</li>" in page and '<li class="lawful-basis lawful-basis-cited">' in page
+    assert "<li>NHS health</li>" in page and '<details class="statute-details statute-cited"' in page
     full = build_in_memory(project, base_url=base)
     assert [name for name in full.files if after.files[name] != full.files[name]] == []
 

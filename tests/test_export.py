@@ -407,7 +407,8 @@ def test_the_feed_is_atom_with_one_entry_per_change_newest_first(project: Path) 
 COLUMNS = ["notice", "notice_title", "notice_url", "version", "last_updated", "tier", "tier_title",
            "data_categories", "special_category_data", "criminal_offence_data", "purposes",
            "article_6_lawful_bases", "article_9_conditions", "schedule_1_conditions",
-           "criminal_offence_bases", "lawful_basis_ids", "recipients", "sources", "retention", "transfers"]
+           "criminal_offence_bases", "lawful_basis_ids", "recipients", "sources", "retention", "transfers",
+           "purpose_bases"]
 
 
 def read_register(site: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -67,6 +67,7 @@ PROVISIONS: dict[str, set[str]] = {
     "UK GDPR 26(1)": {"joint-controllers"},
     "UK GDPR 26(2)": {"joint-controllers"},  # the essence of the arrangement made available
     "UK GDPR 44A": {"transfers"},
+    "UK GDPR 44A(2)": {"transfers"},  # the mechanisms: 45A regulations, 46 safeguards, 49 derogations
     "UK GDPR 45A": {"transfers"},
     "UK GDPR 46": {"transfers"},
     "UK GDPR 49": {"transfers"},
@@ -98,6 +99,7 @@ TOPICS: dict[str, set[str]] = {
     "verified-wording": {"lawful-basis"}, "controller-contact": {"controller", "dpo"},
     "public-authority-restriction": {"public-authority"}, "article-9-public-body": {"public-body-unfit"},
     "blanket-consent": {"consent"}, "joint-controllers": {"joint-controllers"},
+    "purpose-bases": {"lawful-basis"}, "schedule-1-pairing": {"schedule-1"},
 }
 
 _POINT = r"\d+[A-Z]?(?:\(\d+\))?(?:\([a-z]+\)|\(\d+\))*"
@@ -107,6 +109,7 @@ def provisions(law: str) -> list[str]:
     """'UK GDPR Art 10; DPA 2018 s.10(5), 11(2)' -> ['UK GDPR 10', 'DPA 2018 s.10(5)', 'DPA 2018 s.11(2)'].
     Raises ValueError on anything it cannot read: a citation must be exact, not prose."""
     found: list[str] = []
+    law = re.sub(r" \((?:as amended by|safeguards:) [^)]*\)", "", law)  # a note on a provision, not one
     for group in (g.strip() for g in law.split(";")):
         if group.startswith(("UK GDPR Art ", "Art ")):  # "...; Art 6(1)" goes on with the UK GDPR
             for item in group.removeprefix("UK GDPR ").removeprefix("Art ").split(", "):

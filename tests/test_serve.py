@@ -254,7 +254,7 @@ def _heading(page: object) -> str:
 
 SERVICE_NOTICE = Path("content/notices/children-social-care.yaml")
 TRANSFERS_TEXT = "  text: For liaison with courts or when a child is placed abroad.\n"
-SAFEGUARDS = "  safeguards: The UK adequacy regulations for the country concerned.\n"
+SAFEGUARDS = "  destinations:\n    - to: Courts in Ireland\n      mechanism: adequacy-regulations\n"
 
 
 def _next_summary(server: PreviewServer, count: int) -> str:
@@ -281,7 +281,7 @@ def test_saves_print_only_the_findings_they_add_or_resolve(project: Path, server
     wait_until(lambda: server.err.endswith("\n") and len(server.err) > len(first), what="the resolved line")
     added = server.err[len(first):].splitlines()
     assert len(added) == 1 and added[0].startswith(f"resolved: {SERVICE_NOTICE.as_posix()}:")
-    assert "names no safeguards" in added[0] and "[transfers]" in added[0]
+    assert "does not say whether information goes outside the UK" in added[0] and "[transfers]" in added[0]
 
     save(project, SERVICE_NOTICE, shipped)
     assert _next_summary(server, 4).endswith(f": 1 new warning; {len(warnings)} warnings in all.")

@@ -20,7 +20,7 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
-from . import authority_rules, rules
+from . import answers, authority_rules, bases, rules
 from .placeholders import check_placeholders
 from .policy_document import check_policy_document, policy_document
 from .register_status import UnconfirmedEntry, acts_not_read, unconfirmed_entries
@@ -65,7 +65,7 @@ def article_9_condition(ctx: NoticeContext) -> Outcome:
 def schedule_1_condition(ctx: NoticeContext) -> Outcome:
     findings = []
     for part, section in (("part-1", "10(2)"), ("part-2", "10(3)")):
-        needing = [(i, b) for i, b in enumerate(ctx.notice.article_9) if b.needs_schedule_1 == part]
+        needing = [(i, b) for i, b in enumerate(bases.listed(ctx, "article_9")) if b.needs_schedule_1 == part]
         number = int(part[-1])
         if not needing or any(b.schedule_1_part == number for b in ctx.notice.schedule_1):
             continue
@@ -79,9 +79,9 @@ def schedule_1_condition(ctx: NoticeContext) -> Outcome:
             ("lawful_basis", "article_9", needing[0][0])))
     if findings:
         return Outcome(Status.MISSING, "no Schedule 1 condition", tuple(findings))
-    if any(b.needs_schedule_1 in ("part-1", "part-2") for b in ctx.notice.article_9):
+    if any(b.needs_schedule_1 in ("part-1", "part-2") for b in bases.listed(ctx, "article_9")):
         return Outcome(Status.MET, articles(list(ctx.notice.schedule_1)))
-    return Outcome(Status.NOT_APPLICABLE, "no Article 9 condition listed needs one")
+    return Outcome(Status.NOT_APPLICABLE, "no Article 9 condition listed for the whole notice needs one")
 
 
 @service_only
@@ -139,7 +139,7 @@ def verified_wording(ctx: NoticeContext) -> Outcome:
         Finding("verified-wording", f"the register's wording of {basis.article} is not verified, and this"
                 " notice shows it", f"check it against {basis.source} and set `verified: true` in"
                 " content/definitions/lawful-bases.yaml (see its verification_note)",
-                ("lawful_basis", name, i))
+                bases.basis_location(ctx, name, i))
         for name in _BASIS_LISTS
         for i, basis in enumerate(getattr(ctx.notice, name))
         if not basis.verified
@@ -160,6 +160,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 f"{ICO_CHECKLIST}: 'The purposes of the processing'", rules.purposes),
     Requirement("lawful-basis", "Lawful basis", "UK GDPR Art 13(1)(c), 14(1)(c)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", rules.lawful_basis),
+    Requirement("purpose-bases", "Lawful basis for each purpose", "UK GDPR Art 13(1)(c), 14(1)(c)",
+                bases.ICO_DRAFTING, bases.purpose_bases),
     Requirement("legitimate-interests", "Legitimate interests", "UK GDPR Art 13(1)(d), 14(2)(b), 6(5)",
                 f"{ICO_CHECKLIST}: 'The legitimate interests for the processing (if applicable)'",
                 rules.legitimate_interests),
@@ -168,9 +170,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 " personal data'", rules.sources),
     Requirement("recipients", "Recipients", "UK GDPR Art 13(1)(e), 14(1)(e)",
                 f"{ICO_CHECKLIST}: 'The recipients or categories of recipients'", rules.recipients),
-    Requirement("transfers", "Transfers abroad", "UK GDPR Art 13(1)(f), 14(1)(f)",
+    Requirement("transfers", "Transfers abroad", answers.TRANSFERS_LAW,
                 f"{ICO_CHECKLIST}: 'The details of transfers ... to any third countries'",
-                rules.transfers),
+                answers.transfers),
     Requirement("retention", "Retention", "UK GDPR Art 13(2)(a), 14(2)(a)",
                 "ICO Accountability Framework, transparency: 'Include retention periods ... or ... the"
                 " criteria used to determine the period'", rules.retention),
@@ -192,15 +194,19 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 f"{ICO_CHECKLIST}: 'whether individuals are under a statutory or contractual"
                 " obligation'",
                 rules.statutory_requirement),
-    Requirement("automated-decisions", "Automated decisions", "UK GDPR Art 13(2)(f), 14(2)(g)",
+    Requirement("automated-decisions", "Automated decisions", answers.AUTOMATED_LAW,
                 f"{ICO_CHECKLIST}: 'the existence of automated decision-making, including profiling'",
-                rules.automated_decisions),
+                answers.automated_decisions),
     Requirement("article-9-condition", "Article 9 condition", "UK GDPR Art 9(1), 9(2)", _ICO_SPECIAL,
                 article_9_condition),
     Requirement("schedule-1-condition", "Schedule 1 condition",
                 "DPA 2018 s.10(2), 10(3), Sch 1 Parts 1 and 2",
                 f"{_ICO_SPECIAL}: 'you must meet one of the additional conditions in Schedule 1'",
                 schedule_1_condition),
+    Requirement("schedule-1-pairing", "Schedule 1 paragraph fits its condition",
+                "DPA 2018 s.10(2), 10(3), 10(5), Sch 1 Parts 1 and 2, Sch 1 Part 3",
+                f"{_ICO_SPECIAL}: 'you must meet one of the additional conditions in Schedule 1'",
+                bases.schedule_1_pairing),
     Requirement("article-10-condition", "Article 10 condition", "UK GDPR Art 10; DPA 2018 s.10(5), 11(2)",
                 _ICO_CRIMINAL, article_10_condition),
     Requirement("policy-document", "Appropriate policy document", "DPA 2018 Sch 1 paras 5, 38, 39(b)",

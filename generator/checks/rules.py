@@ -12,7 +12,7 @@ from typing import cast
 
 from ..content.load import Location
 from ..content.schema import MainNotice
-from ..diagnostics import shorten
+from .bases import basis_location
 from .requirements import (
     Finding,
     NoticeContext,
@@ -106,7 +106,7 @@ def legitimate_interests(ctx: NoticeContext) -> Outcome:
         "which recognised legitimate interest (Annex 1 condition) applies"
     return missing("interests not described", Finding(
         "legitimate-interests", f"the notice relies on {basis.article} but does not say {what} ({law})",
-        "add `legitimate_interests:` under `lawful_basis:`", ("lawful_basis", "article_6", index)))
+        "add `legitimate_interests:` under `lawful_basis:`", basis_location(ctx, "article_6", index)))
 
 
 @service_only
@@ -125,23 +125,6 @@ def recipients(ctx: NoticeContext) -> Outcome:
     count = len(ctx.notice.recipients)
     return met(f"{count} recipients") if count else missing("missing", Finding(
         "recipients", "the notice names no recipients", "", ("sharing",), key=True))
-
-
-@service_only
-def transfers(ctx: NoticeContext) -> Outcome:
-    text = ctx.service.transfers
-    if text.safeguards:
-        return met("transfers and their safeguards described")
-    reason = ctx.not_applicable("transfers")
-    if reason:
-        return not_applicable(reason)
-    quoted = shorten(text.text.strip().splitlines()[0])
-    return missing("no safeguards", Finding(
-        "transfers", f"the notice says information may go abroad ('{quoted}') but names no safeguards"
-        " (UK GDPR Article 13(1)(f), 14(1)(f))",
-        "add `safeguards:` under `transfers:`, naming the adequacy regulation or the Article 46 safeguard and"
-        " how to get a copy; or `not_applicable: {transfers: reason}` when nothing is sent abroad",
-        ("transfers",), key=True))
 
 
 @service_only
@@ -247,10 +230,3 @@ def statutory_requirement(ctx: NoticeContext) -> Outcome:
         " or by contract) and what happens if they do not (UK GDPR Article 13(2)(e))",
         "add `statutory_requirement:`, or `not_applicable: {statutory-requirement: reason}` when no"
         " information is collected from the person", ("why",), key=True))
-
-
-@service_only
-def automated_decisions(ctx: NoticeContext) -> Outcome:
-    return met("described") if ctx.service.automated_decisions.strip() else missing("missing", Finding(
-        "automated-decisions", "the notice does not say whether decisions are made by computer",
-        "", ("automated_decisions",), key=True))

@@ -2,8 +2,8 @@
 
 Every section of a service notice is written, each with a comment saying what to write; register
 ids are examples taken from the project's own registers. The sections only the editor can answer
-(sources, retention, whether people must give the information, safeguards for transfers) are left
-as comments, so `notices check` warns about each until it is filled in.
+(sources, retention, whether people must give the information, transfers, decisions by computer
+alone) are left as comments, so `notices check` warns about each until it is filled in.
 """
 
 from __future__ import annotations
@@ -201,24 +201,31 @@ used_by:
   text: "TO DO: Our {slug} staff use this information."
   organisations: [{controller}]
 
-# What the information is used for, one purpose an item.
+# What the information is used for, one purpose an item, each with the law that allows it (ids from
+# content/definitions/lawful-bases.yaml): `article_6` always; for special category data `article_9`,
+# each condition with the Schedule 1 paragraphs it needs; for criminal offence data `article_10`.
 purposes:
   intro: "We use this information to:"
   items:
     - id: provide-the-service
       text: "TO DO: provide the service"
+      article_6: [{basis}]
+      # article_9:
+      #   - condition: art9-2-h
+      #     schedule_1: [dpa-sch1-para2]
+      # article_10:
+      #   - condition: art10
+      #     schedule_1: [dpa-sch1-para18]
 
 # Why the service needs the information, in a short paragraph.
 why: |
   TO DO: say why the service needs this information.
 
-# The lawful bases (ids from content/definitions/lawful-bases.yaml): Article 6 always; Article 9
-# and a Schedule 1 condition for special category data; Article 10 for criminal offence data.
+# What goes with the bases of every purpose (each purpose names its own above): an introduction,
+# and the appropriate policy document when a Schedule 1 condition needs one.
 lawful_basis:
-  article_6: [{basis}]
-  # article_9: []
-  # schedule_1: []
-  # criminal_offence: []
+  intro: "The table shows the law that allows each use of your information."
+  # policy_document: "https://..."
 
 # The Acts that give the service its task (ids from content/definitions/legislation.yaml).
 legislation:
@@ -236,14 +243,23 @@ sharing:
 security: |
   TO DO: say how the information is stored and who can see it.
 
-# Whether any decision about people is made by computer alone, and if so how.
-automated_decisions: |
-  TO DO: say whether any decision about people is made by computer alone (if none, say so).
+# Whether any decision with legal or similarly significant effects on people is taken by computer
+# alone (Articles 13(2)(f), 22A to 22D): `solely_automated: false`; or true, with `logic:`,
+# `significance:` and the Article 22C `safeguards:` offered (information, representations,
+# human-intervention, contest).
+automated_decisions:
+  # solely_automated: false
+  text: "TO DO: say what computer systems do with the information, if anything."
 
-# Whether information goes abroad; with `safeguards:` when it does (Article 13(1)(f)).
+# Whether information goes outside the UK (Article 13(1)(f)): `transfers: none`; or `destinations:`,
+# each with `to:` and the `mechanism:` it relies on: adequacy-regulations (Article 45A),
+# article-46-safeguards (with `safeguards:` and `get_a_copy:`) or article-49-derogation (with
+# `derogation:`, a to g). Leave `mechanism` out while it is not known: the check reports it.
 transfers:
-  text: "TO DO: say whether information is sent outside the UK, and where."
-  # safeguards: "TO DO: the adequacy regulation or Article 46 safeguard, and how to get a copy"
+  text: "TO DO: answer with `none: true` or `destinations:`."
+  # destinations:
+  #   - to: "TO DO: the country or body abroad"
+  #     mechanism: adequacy-regulations
 
 # How long each tier is kept (Article 13(2)(a)): uncomment and fill in, one period a tier.
 # retention:
@@ -264,5 +280,5 @@ rights:
 
 # Checklist items that do not apply to this service, each with the reason.
 # not_applicable:
-#   transfers: nothing is sent outside the UK
+#   sources: all of it comes from the person
 """

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from ..site.entry_data import BuildCache
+from .bases import PurposeBases, every_basis, resolve_purposes
 from .schema import (
     Act,
     Contact,
@@ -62,6 +63,8 @@ class Notice:
     sources: tuple[Source, ...] = ()
     contacts: tuple[Contact, ...] = ()
     section_contacts: dict[str, tuple[Contact, ...]] = field(default_factory=dict)
+    purposes: tuple[PurposeBases, ...] = ()
+    """Each purpose with the bases it names (bases.py); article_6 to criminal_offence hold these too."""
 
     @property
     def slug(self) -> str:
@@ -200,14 +203,16 @@ def resolve_notice(notice: NoticeBase, registers: Registers) -> Notice:
             section_contacts={s.id: tuple(contacts[c] for c in s.contacts) for s in notice.sections},
         )
     assert isinstance(notice, ServiceNotice)
-    basis = notice.lawful_basis
+    purposes = resolve_purposes(notice, bases)
+    every = every_basis(notice, bases, purposes)
     return Notice(
         content=notice,
         users=tuple(organisations[o] for o in notice.used_by.organisations),
-        article_6=tuple(bases[b] for b in basis.article_6),
-        article_9=tuple(bases[b] for b in basis.article_9),
-        schedule_1=tuple(bases[b] for b in basis.schedule_1),
-        criminal_offence=tuple(bases[b] for b in basis.criminal_offence),
+        article_6=every.article_6,
+        article_9=every.article_9,
+        schedule_1=every.schedule_1,
+        criminal_offence=every.criminal_offence,
+        purposes=purposes,
         acts=tuple(acts[a] for a in notice.legislation.acts),
         recipients=tuple(
             Recipient(organisations[r.organisation], r.why) for r in notice.sharing.recipients

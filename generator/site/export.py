@@ -57,8 +57,28 @@ class PublishedLawfulBasis(schema.LawfulBasis):
         return self
 
 
+class EmbeddedCondition(schema.Condition):
+    condition: PublishedLawfulBasis  # type: ignore[assignment]
+    schedule_1: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class EmbeddedCriminalCondition(schema.CriminalCondition):
+    condition: PublishedLawfulBasis  # type: ignore[assignment]
+    schedule_1: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class EmbeddedPurpose(schema.Purpose):
+    article_6: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
+    article_9: list[EmbeddedCondition] = Field(default_factory=list)  # type: ignore[assignment]
+    article_10: list[EmbeddedCriminalCondition] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class EmbeddedPurposes(schema.Purposes):
+    items: list[EmbeddedPurpose] = Field(min_length=1)  # type: ignore[assignment]
+
+
 class EmbeddedLawfulBases(schema.LawfulBasisSection):
-    article_6: list[PublishedLawfulBasis] = Field(min_length=1)  # type: ignore[assignment]
+    article_6: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
     article_9: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
     schedule_1: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
     criminal_offence: list[PublishedLawfulBasis] = Field(default_factory=list)  # type: ignore[assignment]
@@ -100,6 +120,7 @@ class Published(schema.Model):
 class ServiceNoticeExport(Published, schema.ServiceNotice):
     sources: EmbeddedSources | None = None  # type: ignore[assignment]
     used_by: EmbeddedUsedBy  # type: ignore[assignment]
+    purposes: EmbeddedPurposes  # type: ignore[assignment]
     lawful_basis: EmbeddedLawfulBases  # type: ignore[assignment]
     legislation: EmbeddedLegislation  # type: ignore[assignment]
     sharing: EmbeddedSharing  # type: ignore[assignment]
@@ -199,8 +220,14 @@ def _put_entries(
         for item, source in zip(data["sources"]["items"], notice.sources, strict=True):
             item["organisation"] = as_data(source.organisation)
     data["used_by"]["organisations"] = [as_data(organisation) for organisation in notice.users]
-    for name in ("article_6", "article_9", "schedule_1", "criminal_offence"):
-        data["lawful_basis"][name] = [as_data(basis) for basis in getattr(notice, name)]
+    for name in ("article_6", "article_9", "schedule_1", "criminal_offence"):  # the notice's own lists
+        own = len(data["lawful_basis"][name])
+        data["lawful_basis"][name] = [as_data(basis) for basis in getattr(notice, name)[:own]]
+    for item, purpose in zip(data["purposes"]["items"], notice.purposes, strict=True):
+        item["article_6"] = [as_data(basis) for basis in purpose.article_6]
+        for key, conditions in (("article_9", purpose.article_9), ("article_10", purpose.article_10)):
+            item[key] = [{"condition": as_data(c.condition), "schedule_1": [as_data(p) for p in c.schedule_1]}
+                         for c in conditions]
     data["legislation"]["acts"] = [as_data(act) for act in notice.acts]
     for item, recipient in zip(data["sharing"]["recipients"], notice.recipients, strict=True):
         item["organisation"] = as_data(recipient.organisation)

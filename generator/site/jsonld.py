@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import pydantic_core
 from markupsafe import Markup
 
+from ..content.bases import PurposeBases, provisions_once
 from ..content.resolve import Notice, Site
 from ..content.schema import Contact, LawfulBasis, Organisation, ServiceNotice
 from .entry_data import PerEntry
@@ -73,9 +74,8 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         node["dpv:hasPersonalDataHandling"] = [{"@id": f"{base}{other.slug}/#processing"}
                                                for other in site.service_notices]
         return node
-    node["dpv:hasPurpose"] = [{"@type": "dpv:Purpose", "dct:description": purpose.text}
-                              for purpose in content.purposes.items]
     bases, organisations = site.cache.per_entry(_LAWFUL_BASES), site.cache.per_entry(_ORGANISATIONS)
+    node["dpv:hasPurpose"] = [_purpose(row, bases, base) for row in notice.purposes]
     node["dpv:hasLegalBasis"] = [_kept(bases, basis, base, _lawful_basis)
                                  for basis in notice.lawful_bases]
     data_types = {(special, criminal): _data_types(special, criminal, base)
@@ -99,6 +99,17 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         for period in content.retention or []
     ]
     node["dpv:hasApplicableLaw"] = [{"@id": act.url, "rdfs:label": act.title} for act in notice.acts]
+    return node
+
+
+def _purpose(row: PurposeBases, bases: PerEntry, base: str) -> dict[str, Any]:
+    """A dpv:Purpose, with the legal bases it names (each Article 9 or 10 condition and its Schedule 1
+    paragraphs), when it names any."""
+    node: dict[str, Any] = {"@type": "dpv:Purpose", "dct:description": row.purpose.text}
+    if row.named:
+        paired = (b for c in (*row.article_9, *row.article_10) for b in (c.condition, *c.schedule_1))
+        node["dpv:hasLegalBasis"] = [_kept(bases, basis, base, _lawful_basis)
+                                     for basis in provisions_once((*row.article_6, *paired))]
     return node
 
 

@@ -19,12 +19,13 @@ from typing import Protocol
 
 from ..content.resolve import Notice, Site
 from ..content.schema import DataTier, LawfulBasis, ServiceNotice
+from . import answers
 
 COLUMNS = (
     "notice", "notice_title", "notice_url", "version", "last_updated", "tier", "tier_title",
     "data_categories", "special_category_data", "criminal_offence_data", "purposes",
     "article_6_lawful_bases", "article_9_conditions", "schedule_1_conditions", "criminal_offence_bases",
-    "lawful_basis_ids", "recipients", "sources", "retention", "transfers",
+    "lawful_basis_ids", "recipients", "sources", "retention", "transfers", "purpose_bases",
 )
 """The column order, fixed: a spreadsheet or script reading the file can rely on it."""
 SEPARATOR = "; "
@@ -210,7 +211,8 @@ def _notice_cells(
         "lawful_basis_ids": safe_cell(" ".join(basis.id for basis in notice.lawful_bases)),
         "recipients": _listed([register.organisations[r.organisation.id] for r in notice.recipients]),
         "sources": list_cell(f"{s.data} (from {s.organisation.name})" for s in notice.sources),
-        "transfers": safe_cell(content.transfers.text),
+        "transfers": safe_cell(answers.transfers_cell(content.transfers)),
+        "purpose_bases": list_cell(answers.purpose_bases_cell(notice.purposes, register.bases)),
     }
     return {column: csv_field(cell) for column, cell in cells.items()}
 

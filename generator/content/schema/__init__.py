@@ -9,6 +9,21 @@ The models live in three modules: `fields` (types, validators, references), `reg
 (the registers and site.yaml) and `notices`. Import them from here.
 """
 
+from .answers import (
+    AutomatedDecisions as AutomatedDecisions,
+)
+from .answers import (
+    Condition as Condition,
+)
+from .answers import (
+    CriminalCondition as CriminalCondition,
+)
+from .answers import (
+    Transfer as Transfer,
+)
+from .answers import (
+    Transfers as Transfers,
+)
 from .fields import (
     ID_PATTERN as ID_PATTERN,
 )
@@ -23,6 +38,9 @@ from .fields import (
 )
 from .fields import (
     Article9Ref as Article9Ref,
+)
+from .fields import (
+    Article10Ref as Article10Ref,
 )
 from .fields import (
     ContactRef as ContactRef,
@@ -131,9 +149,6 @@ from .notices import (
 )
 from .notices import (
     Sources as Sources,
-)
-from .notices import (
-    Transfers as Transfers,
 )
 from .notices import (
     UsedBy as UsedBy,

@@ -213,6 +213,7 @@ ContactRef = Annotated[str, _reference_field("contacts"), AfterValidator(_refere
 Article6Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-6",)))]
 Article9Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-9",)))]
 Schedule1Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("schedule-1",)))]
+Article10Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-10",)))]
 CriminalRef = Annotated[str, _BASES,
                         AfterValidator(_reference_check("lawful_bases", ("article-10", "schedule-1")))]
 

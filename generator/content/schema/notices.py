@@ -10,6 +10,7 @@ from pydantic import (
     field_validator,
 )
 
+from .answers import AutomatedDecisions, Condition, CriminalCondition, Transfers, shorthand_schema
 from .fields import (
     ActRef,
     Article6Ref,
@@ -78,11 +79,28 @@ class UsedBy(Model):
 
 
 class Purpose(Model):
-    """One thing the service uses the information for; the id lets other content refer to it."""
+    """One thing the service uses the information for; the id lets other content refer to it, and the
+    bases say what law allows it (UK GDPR Article 13(1)(c): the purposes *and* their legal basis)."""
 
     id: Id | None = Field(None, description="A short name other content uses to refer to this purpose,"
                           " e.g. the young people's version.")
     text: Text = Field(description="The purpose, as the notice lists it.")
+    article_6: list[Article6Ref] = Field(default_factory=list, description=(
+        "The UK GDPR Article 6(1) lawful basis for this purpose (usually one): ids of entries of kind"
+        " article-6 in content/definitions/lawful-bases.yaml."))
+    article_9: list[Condition] = Field(default_factory=list, description=(
+        "When this purpose uses special category data: the Article 9(2) condition, each with the DPA 2018"
+        " Schedule 1 paragraphs it needs, e.g. `- {condition: art9-2-h, schedule_1: [dpa-sch1-para2]}`."),
+        json_schema_extra=_shorthand("Shorthand for `condition: ...` when no Schedule 1 paragraph is"
+                                     " needed."))
+    article_10: list[CriminalCondition] = Field(default_factory=list, description=(
+        "When this purpose uses criminal offence data: the Article 10 basis with the DPA 2018 Schedule 1"
+        " paragraphs relied on, e.g. `- {condition: art10, schedule_1: [dpa-sch1-para18]}`."))
+
+    @field_validator("article_9", mode="before")
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return expand_shorthand(value, "condition")
 
 
 class Purposes(Model):
@@ -98,11 +116,19 @@ class Purposes(Model):
 
 class LawfulBasisSection(Model):
     intro: Markdown | None = None
-    article_6: list[Article6Ref] = Field(min_length=1)
+    article_6: list[Article6Ref] = Field(default_factory=list, description=(
+        "The Article 6(1) lawful bases of the whole notice, as one list. Better: name each purpose's basis"
+        " under `purposes:` (UK GDPR Article 13(1)(c)); this list is for a notice published that way."))
     special_category_intro: Markdown | None = None
-    article_9: list[Article9Ref] = Field(default_factory=list)
-    schedule_1: list[Schedule1Ref] = Field(default_factory=list)
-    criminal_offence: list[CriminalRef] = Field(default_factory=list)
+    article_9: list[Article9Ref] = Field(default_factory=list, description=(
+        "The Article 9(2) conditions of the whole notice, as one list; better paired with their Schedule 1"
+        " paragraphs under each purpose (`purposes: items: article_9:`)."))
+    schedule_1: list[Schedule1Ref] = Field(default_factory=list, description=(
+        "The DPA 2018 Schedule 1 paragraphs of the whole notice, as one list; better paired with the"
+        " condition they complete, under each purpose."))
+    criminal_offence: list[CriminalRef] = Field(default_factory=list, description=(
+        "Article 10 and the Schedule 1 paragraphs for criminal offence data of the whole notice, as one"
+        " list; better under each purpose (`article_10:`)."))
     legitimate_interests: Markdown | None = Field(
         None, description="The legitimate interests pursued, when Article 6(1)(f) or (ea) is relied on"
         " (UK GDPR Article 13(1)(d), 14(2)(b)).")
@@ -137,11 +163,6 @@ class Sharing(Model):
     @classmethod
     def _expand(cls, value: Any) -> Any:
         return expand_shorthand(value, "organisation")
-
-
-class Transfers(Model):
-    text: Markdown
-    safeguards: Markdown | None = None
 
 
 class RetentionPeriod(Model):
@@ -190,8 +211,15 @@ class ServiceNotice(NoticeBase):
     legislation: LegislationSection
     sharing: Sharing
     security: Markdown
-    automated_decisions: Markdown
-    transfers: Transfers
+    automated_decisions: AutomatedDecisions = Field(description=(
+        "Whether any decision with legal or similarly significant effects is taken by computer alone"
+        " (UK GDPR Article 13(2)(f), 14(2)(g); Articles 22A to 22D)."), json_schema_extra=shorthand_schema(
+        {"type": "string", "minLength": 1, "description": "The old free-text form: the check asks for"
+         " `solely_automated:`."}))
+    transfers: Transfers = Field(description=(
+        "Whether information goes outside the UK and what each transfer relies on (UK GDPR Article"
+        " 13(1)(f), 14(1)(f))."), json_schema_extra=shorthand_schema(
+        {"const": "none", "description": "Short for `none: true`: nothing is sent outside the UK."}))
     retention: list[RetentionPeriod] | None = None
     rights: Rights
     statutory_requirement: Markdown | None = Field(
@@ -200,6 +228,16 @@ class ServiceNotice(NoticeBase):
     not_applicable: dict[NotApplicableItem, Text] | None = Field(
         None, description="Checklist items that do not apply to this service, each with the reason; the"
         " compliance check treats silence as missing.")
+
+    @field_validator("automated_decisions", mode="before")
+    @classmethod
+    def _prose_only(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+    @field_validator("transfers", mode="before")
+    @classmethod
+    def _transfers_none(cls, value: Any) -> Any:
+        return {"none": True} if value == "none" else value
 
 
 class MainSection(Model):
