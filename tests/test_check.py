@@ -90,6 +90,10 @@ def test_the_fixture_notices_report_exactly_their_legal_gaps(project: Path) -> N
         (CSC, at(CSC, "why:"), "statutory-requirement"): 1,
         (PEH, at(PEH, "why:"), "statutory-requirement"): 1,
         (CSC, at(CSC, "information_collected:"), "sources"): 1,
+        # law no longer in force, listed as law the notice works under (register `status`)
+        (PEH, at(PEH, "    - education-act-1944"), "law-in-force"): 1,
+        (PEH, at(PEH, "    - local-safeguarding-children-boards-regulations-2006"), "law-in-force"): 1,
+        (CSC, at(CSC, "    - local-safeguarding-children-boards-regulations-2006"), "law-in-force"): 1,
     })
     assert Counter((p, line, rule) for p, line, _, rule in found) == expected
 

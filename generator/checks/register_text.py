@@ -2,7 +2,8 @@
 
 An Act's title and a lawful basis's statutory wording live once, in content/definitions/, so an
 edit there reaches every page. Typed into a notice's text, they go stale when the register
-changes. An organisation's name is different: prose has to name organisations, so it may be
+changes: an Act is cited from a sentence with a `law:` link instead (site/lawlinks.py), which the
+warning writes out. An organisation's name is different: prose has to name organisations, so it may be
 typed, but an organisation named in a service notice that the notice does not list by id
 (`sharing: recipients:`, `sources:`, `used_by: organisations:`) is left out of the sharing page,
 notice.json and processing.csv. Each is a warning at the words typed, with the register id.
@@ -194,8 +195,9 @@ def _advice(entry: _Entry, typed: str, notice: Notice) -> tuple[str, str]:
     others = "" if not notice.is_main else " of the service notices that rely on it"
     if entry.kind == "act":
         return (f"'{typed}' is typed here: the title of an Act belongs to the legislation register",
-                f"write it only through its register id, {entry.id}: list it under `legislation: acts:`"
-                f"{others}, and take the typed title out of this text")
+                f"write [](law:{entry.id}) in its place (the page shows the register's title, linked to"
+                f" legislation.gov.uk), and list {entry.id} under `legislation: acts:`"
+                f"{others or ' if it is law the notice works under'}")
     if entry.kind == "wording":
         return (f"'{typed}' is typed here: the statutory wording of {entry.shown} belongs to the"
                 " lawful-bases register", f"write it only through its register id, {entry.id}: list it"

@@ -18,7 +18,7 @@ import jinja2
 
 from ..content.reading import TemplateLoader
 from . import history, jsonld
-from .fragments import Fragments, markdown_block, markdown_inline
+from .fragments import Fragments, law_status, markdown_block, markdown_inline
 from .summary import SummaryUndefined
 
 
@@ -40,6 +40,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.filters["cached"] = fragments.cached_entry
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
+    env.filters["law_status"] = law_status
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
