@@ -218,7 +218,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 "ICO, 'What is an appropriate policy document?'", policy_document),
     Requirement("public-task-basis", "Ground named in prose is listed", "UK GDPR Art 6(1)(c), 6(1)(e), 6(3)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
-    Requirement(law_status.RULE, "Law cited is in force", "UK GDPR Art 6(3), 13(1)(c), 14(1)(c)",
+    Requirement(law_status.RULE, "Law cited is in force", "UK GDPR Art 13(1)(c), 14(1)(c)",
                 "content/definitions/legislation.yaml: entries whose status is not in-force",
                 law_status.law_in_force),
     Requirement("verified-wording", "Register wording verified", "UK GDPR Art 12(1) (accurate information)",

@@ -3,9 +3,8 @@
 The legislation register records each law's status (content/definitions/legislation.yaml: `status`,
 `status_date`, `replaced_by`, `replaced_by_text`, `status_source`). A notice that lists, or links its
 text to, an Act that was repealed, an instrument that was revoked, or a scheme that was replaced,
-gives people a legal basis that no longer exists: Article 13(1)(c) and 14(1)(c) require the legal
-basis for the processing, and where that basis is a legal obligation or a public task, Article 6(3)
-requires it to be laid down by domestic law, which a repealed Act no longer does. The page never
+gives people a legal basis that no longer exists, where Article 13(1)(c) and 14(1)(c) require the
+legal basis for the processing: a repealed Act lays down no obligation and confers no task. The page never
 presents such a law as current (lawlinks.py); this rule tells the editor, naming the replacement,
 and where the status was read (for staff: never on the page). docs/compliance.md says why.
 """
@@ -19,7 +18,7 @@ from .register_text import texts_of
 from .requirements import Finding, NoticeContext, Outcome, met, missing, not_applicable
 
 RULE = "law-in-force"
-CITATION = "UK GDPR Article 6(3), 13(1)(c), 14(1)(c)"
+CITATION = "UK GDPR Article 13(1)(c), 14(1)(c)"
 
 
 def law_in_force(ctx: NoticeContext) -> Outcome:
