@@ -11,10 +11,11 @@ and where the status was read (for staff: never on the page). docs/compliance.md
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..content.load import Location
 from ..content.schema import Act, NoticeBase
 from ..site.lawlinks import SCHEME, acts_by_id, law_link_ids, status_words
-from .register_text import texts_of
 from .requirements import Finding, NoticeContext, Outcome, met, missing, not_applicable
 
 RULE = "law-in-force"
@@ -22,12 +23,10 @@ CITATION = "UK GDPR Article 13(1)(c), 14(1)(c)"
 
 
 def law_in_force(ctx: NoticeContext) -> Outcome:
-    """Every law the notice lists under `legislation: acts:` or links to from its text is in force."""
+    """Every law the notice names is in force: by id (`legislation: acts:`, or any other field that
+    takes a legislation id) or by a `law:` link in its text."""
     acts = acts_by_id(ctx.site)
-    cited: list[tuple[Location, Act, str]] = [(("legislation", "acts", i), act, "lists")
-                                              for i, act in enumerate(ctx.notice.acts)]
-    cited += [(location, acts[act_id], "links to") for location, act_id in _law_links(ctx.notice.content)
-              if act_id in acts]
+    cited = _cited(ctx.notice.content, acts)
     if not cited:
         return not_applicable("cites no legislation")
     findings = tuple(_finding(act, acts, location, how) for location, act, how in cited
@@ -37,12 +36,31 @@ def law_in_force(ctx: NoticeContext) -> Outcome:
     return met(f"{len({act.id for _, act, _ in cited})} laws cited, each in force")
 
 
-def _law_links(content: object) -> list[tuple[Location, str]]:
-    """Each `law:` link in the notice's text, with the field it is written in."""
-    if not isinstance(content, NoticeBase) or SCHEME not in content.model_dump_json():
-        return []  # most notices: one look at all they say
-    return [(location, act_id) for location, text in texts_of(content.model_dump(exclude={"changes"}), ())
-            for act_id in law_link_ids(text)]
+def _cited(content: object, acts: dict[str, Act]) -> list[tuple[Location, Act, str]]:
+    """Each law the notice names, where, and how ('lists', 'names' or 'links to'), in file order. An
+    id is a text without a space that is a legislation id: `legislation: acts:` holds them, and so may
+    any field another part of the model adds (a retention rule's law, say)."""
+    if not isinstance(content, NoticeBase):
+        return []
+    cited: list[tuple[Location, Act, str]] = []
+    for location, text in _texts(content.model_dump(mode="json", exclude={"changes"}), ()):
+        if text in acts and location[-1:] != ("id",):  # a purpose's own id may happen to read like one
+            how = "lists" if location[:2] == ("legislation", "acts") else "names"
+            cited.append((location, acts[text], how))
+        elif SCHEME in text:
+            cited += [(location, acts[act_id], "links to") for act_id in law_link_ids(text) if act_id in acts]
+    return cited
+
+
+def _texts(value: object, location: Location) -> Iterator[tuple[Location, str]]:
+    if isinstance(value, str):
+        yield location, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*location, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*location, index))
 
 
 def _finding(act: Act, acts: dict[str, Act], location: Location, how: str) -> Finding:
