@@ -12,10 +12,13 @@ and where the status was read (for staff: never on the page). docs/compliance.md
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 from ..content.load import Location
+from ..content.resolve import Site
 from ..content.schema import Act, NoticeBase
 from ..site.lawlinks import SCHEME, acts_by_id, law_link_ids, status_words
+from .register_text import all_it_says
 from .requirements import Finding, NoticeContext, Outcome, met, missing, not_applicable
 
 RULE = "law-in-force"
@@ -26,7 +29,13 @@ def law_in_force(ctx: NoticeContext) -> Outcome:
     """Every law the notice names is in force: by id (`legislation: acts:`, or any other field that
     takes a legislation id) or by a `law:` link in its text."""
     acts = acts_by_id(ctx.site)
-    cited = _cited(ctx.notice.content, acts)
+    content = ctx.notice.content
+    assert isinstance(content, NoticeBase), "the rules read whole notices"
+    said = all_it_says(ctx.site, content)
+    if SCHEME in said or any(f'"{act_id}"' in said for act_id in _ended(ctx.site, acts)):
+        cited = _cited(content, acts)
+    else:  # most notices: no law link, and no law that is not in force: what they list is all
+        cited = [(("legislation", "acts", i), act, "lists") for i, act in enumerate(ctx.notice.acts)]
     if not cited:
         return not_applicable("cites no legislation")
     findings = tuple(_finding(act, acts, location, how) for location, act, how in cited
@@ -36,12 +45,18 @@ def law_in_force(ctx: NoticeContext) -> Outcome:
     return met(f"{len({act.id for _, act, _ in cited})} laws cited, each in force")
 
 
-def _cited(content: object, acts: dict[str, Act]) -> list[tuple[Location, Act, str]]:
+def _ended(site: Site, acts: dict[str, Act]) -> list[str]:
+    """The ids of the laws the register marks as no longer in force, found once per build."""
+    kept = site.cache.shared_for("laws no longer in force", (site.legislation,))
+    if "ids" not in kept:
+        kept["ids"] = sorted(act_id for act_id, act in acts.items() if act.status != "in-force")
+    return cast(list[str], kept["ids"])
+
+
+def _cited(content: NoticeBase, acts: dict[str, Act]) -> list[tuple[Location, Act, str]]:
     """Each law the notice names, where, and how ('lists', 'names' or 'links to'), in file order. An
     id is a text without a space that is a legislation id: `legislation: acts:` holds them, and so may
     any field another part of the model adds (a retention rule's law, say)."""
-    if not isinstance(content, NoticeBase):
-        return []
     cited: list[tuple[Location, Act, str]] = []
     for location, text in _texts(content.model_dump(mode="json", exclude={"changes"}), ()):
         if text in acts and location[-1:] != ("id",):  # a purpose's own id may happen to read like one

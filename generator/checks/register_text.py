@@ -135,7 +135,7 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
     assert isinstance(content, NoticeBase), "the check reads whole notices"
     phrases = _phrases(site)
     listed = _listed_organisations(site, notice)
-    everything = content.model_dump_json().replace("\\n", " ").replace('\\"', '"')
+    everything = all_it_says(site, content).replace("\\n", " ").replace('\\"', '"')
     if not phrases.may_report(words_of(everything), listed):
         return  # most notices: one look at all they say
     file_text = "\n".join(source.lines())  # as read: the positions are of this text
@@ -146,6 +146,15 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
             typed, where = _typed(file_text, source.position(location), words, earlier)
             message, hint = _advice(entry, typed, notice)
             diagnostics.warning(source.path, where, f"{message} [{RULE}]", hint, rule=RULE)
+
+
+def all_it_says(site: Site, content: NoticeBase) -> str:
+    """The notice as JSON: one look at everything it says, made once for the rules that look (kept in
+    the build's cache while it is this very notice)."""
+    kept = site.cache.shared_for("notice as JSON", (content,))
+    if "json" not in kept:
+        kept["json"] = content.model_dump_json()
+    return cast(str, kept["json"])
 
 
 def texts_of(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
