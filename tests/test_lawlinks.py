@@ -129,6 +129,7 @@ def test_a_law_no_longer_in_force_is_never_listed_as_law_the_notice_works_under(
     act = next(a for a in data["legislation"]["acts"] if a["id"] == "education-act-1944")
     assert (act["status"], act["status_date"], act["replaced_by"]) == ("repealed", "1996-11-01",
                                                                         "education-act-1996")
+    assert "status_source" not in act  # for staff: `notices check` shows it
     linked = json.loads(soup.find("script", type="application/ld+json").string)["dpv:hasApplicableLaw"]
     force = {law["@id"]: law["schema:legislationLegalForce"]["@id"] for law in linked}
     assert force[ACT_1944] == "schema:NotInForce" and force[CHILDREN_ACT] == "schema:InForce"
@@ -138,6 +139,8 @@ def test_a_law_no_longer_in_force_is_never_listed_as_law_the_notice_works_under(
 
 def test_a_status_that_does_not_add_up_is_an_error_at_the_entry(project: Path) -> None:
     edit(project, REGISTER, "    replaced_by: education-act-1996\n", "    replaced_by: education-act-1969\n")
+    edit(project, REGISTER, "    status_source: https://www.legislation.gov.uk/ukpga/2004/31/section/16E\n",
+         "")
     edit(project, REGISTER, "    citation: 2014 c. 23\n", "    citation: 2014 c. 23\n    status: replaced\n"
          "    status_source: https://www.legislation.gov.uk/ukpga/2014/23/contents\n")
     result = build_in_memory(project)
@@ -146,6 +149,7 @@ def test_a_status_that_does_not_add_up_is_an_error_at_the_entry(project: Path) -
     assert any(e[0] == line and "unknown Act or regulation 'education-act-1969'" in e[1]
                and e[2] == "did you mean 'education-act-1996'?" for e in errors), errors
     assert any("needs `replaced_by`" in e[1] for e in errors), errors
+    assert any("needs `status_source`" in e[1] for e in errors), errors  # the replaced 2006 Regulations
 
 
 def test_a_title_is_shown_as_written_whatever_markdown_it_holds() -> None:
