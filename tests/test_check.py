@@ -102,6 +102,10 @@ def test_the_fixture_notices_report_exactly_their_legal_gaps(project: Path) -> N
         (CSC, at(CSC, ARTICLE_6.rstrip()), "blanket-consent"): 1,
         (PEH, at(PEH, ARTICLE_6.rstrip()), "blanket-consent"): 1,
         (PEH, at(PEH, ARTICLE_9.rstrip()), "article-9-public-body"): 2,
+        # law no longer in force, listed as law the notice works under (register `status`)
+        (PEH, at(PEH, "    - education-act-1944"), "law-in-force"): 1,
+        (PEH, at(PEH, "    - local-safeguarding-children-boards-regulations-2006"), "law-in-force"): 1,
+        (CSC, at(CSC, "    - local-safeguarding-children-boards-regulations-2006"), "law-in-force"): 1,
     })
     assert Counter((p, line, rule) for p, line, _, rule in found) == expected
 

@@ -99,7 +99,7 @@ TOPICS: dict[str, set[str]] = {
     "verified-wording": {"lawful-basis"}, "controller-contact": {"controller", "dpo"},
     "public-authority-restriction": {"public-authority"}, "article-9-public-body": {"public-body-unfit"},
     "blanket-consent": {"consent"}, "joint-controllers": {"joint-controllers"},
-    "purpose-bases": {"lawful-basis"}, "schedule-1-pairing": {"schedule-1"},
+    "purpose-bases": {"lawful-basis"}, "schedule-1-pairing": {"schedule-1"}, "law-in-force": {"lawful-basis"},
 }
 
 _POINT = r"\d+[A-Z]?(?:\(\d+\))?(?:\([a-z]+\)|\(\d+\))*"

@@ -49,14 +49,17 @@ def test_a_typed_act_title_is_a_warning_at_the_title_with_its_register_id(projec
     run = notices(project, "check")
     assert run.code == 0, run.stderr
     first, second = where(project, PEH, "Children\n  Act 1989"), where(project, PEH, "children act 1989")
-    hint = ("write it only through its register id, children-act-1989: list it under `legislation: acts:`,"
-            " and take the typed title out of this text")
+    hint = ("write [](law:children-act-1989) in its place (the page shows the register's title, linked to"
+            " legislation.gov.uk), and list children-act-1989 under `legislation: acts:` if it is law the"
+            " notice works under")
     for (line, column), typed in ((first, "Children Act 1989"), (second, "children act 1989")):
         assert (f"{PEH}:{line}:{column}: warning: '{typed}' is typed here: the title of an Act belongs to the"
                 f" legislation register [{RULE}] ({hint})") in run.stderr.splitlines()
     line, column = where(project, MAIN, "Care Act 2014")
     assert f"{MAIN}:{line}:{column}: warning: 'Care Act 2014' is typed here" in run.stderr
-    assert "care-act-2014: list it under `legislation: acts:` of the service notices that rely" in run.stderr
+    assert ("write [](law:care-act-2014) in its place (the page shows the register's title, linked to"
+            " legislation.gov.uk), and list care-act-2014 under `legislation: acts:` of the service notices"
+            " that rely on it)") in run.stderr
     assert notices(project, "check", "--strict").code == 1
 
 

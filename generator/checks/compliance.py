@@ -20,7 +20,7 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
-from . import answers, authority_rules, bases, rules
+from . import answers, authority_rules, bases, law_status, rules
 from .placeholders import check_placeholders
 from .policy_document import check_policy_document, policy_document
 from .register_status import UnconfirmedEntry, acts_not_read, unconfirmed_entries
@@ -213,6 +213,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 "ICO, 'What is an appropriate policy document?'", policy_document),
     Requirement("public-task-basis", "Ground named in prose is listed", "UK GDPR Art 6(1)(c), 6(1)(e), 6(3)",
                 f"{ICO_CHECKLIST}: 'The lawful basis for the processing'", public_task_basis),
+    Requirement(law_status.RULE, "Law cited is in force", "UK GDPR Art 13(1)(c), 14(1)(c)",
+                "content/definitions/legislation.yaml: entries whose status is not in-force",
+                law_status.law_in_force),
     Requirement("verified-wording", "Register wording verified", "UK GDPR Art 13(1)(c), 14(1)(c)",
                 "content/definitions/lawful-bases.yaml: entries with verified: false", verified_wording),
     Requirement("controller-contact", "Controller's own contact, not the DPO's",

@@ -2,7 +2,8 @@
 
 An Act's title and a lawful basis's statutory wording live once, in content/definitions/, so an
 edit there reaches every page. Typed into a notice's text, they go stale when the register
-changes. An organisation's name is different: prose has to name organisations, so it may be
+changes: an Act is cited from a sentence with a `law:` link instead (site/lawlinks.py), which the
+warning writes out. An organisation's name is different: prose has to name organisations, so it may be
 typed, but an organisation named in a service notice that the notice does not list by id
 (`sharing: recipients:`, `sources:`, `used_by: organisations:`) is left out of the sharing page,
 notice.json and processing.csv. Each is a warning at the words typed, with the register id.
@@ -134,7 +135,7 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
     assert isinstance(content, NoticeBase), "the check reads whole notices"
     phrases = _phrases(site)
     listed = _listed_organisations(site, notice)
-    everything = content.model_dump_json().replace("\\n", " ").replace('\\"', '"')
+    everything = all_it_says(site, content).replace("\\n", " ").replace('\\"', '"')
     if not phrases.may_report(words_of(everything), listed):
         return  # most notices: one look at all they say
     file_text = "\n".join(source.lines())  # as read: the positions are of this text
@@ -145,6 +146,15 @@ def check_typed_text(site: Site, notice: Notice, source: SourceFile, diagnostics
             typed, where = _typed(file_text, source.position(location), words, earlier)
             message, hint = _advice(entry, typed, notice)
             diagnostics.warning(source.path, where, f"{message} [{RULE}]", hint, rule=RULE)
+
+
+def all_it_says(site: Site, content: NoticeBase) -> str:
+    """The notice as JSON: one look at everything it says, made once for the rules that look (kept in
+    the build's cache while it is this very notice)."""
+    kept = site.cache.shared_for("notice as JSON", (content,))
+    if "json" not in kept:
+        kept["json"] = content.model_dump_json()
+    return cast(str, kept["json"])
 
 
 def texts_of(value: Any, location: Location) -> Iterator[tuple[Location, str]]:
@@ -194,8 +204,9 @@ def _advice(entry: _Entry, typed: str, notice: Notice) -> tuple[str, str]:
     others = "" if not notice.is_main else " of the service notices that rely on it"
     if entry.kind == "act":
         return (f"'{typed}' is typed here: the title of an Act belongs to the legislation register",
-                f"write it only through its register id, {entry.id}: list it under `legislation: acts:`"
-                f"{others}, and take the typed title out of this text")
+                f"write [](law:{entry.id}) in its place (the page shows the register's title, linked to"
+                f" legislation.gov.uk), and list {entry.id} under `legislation: acts:`"
+                f"{others or ' if it is law the notice works under'}")
     if entry.kind == "wording":
         return (f"'{typed}' is typed here: the statutory wording of {entry.shown} belongs to the"
                 " lawful-bases register", f"write it only through its register id, {entry.id}: list it"

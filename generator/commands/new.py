@@ -105,9 +105,10 @@ def _example_basis(root: Path) -> str:
 
 
 def _example_act(root: Path, notices: list[dict[str, Any]]) -> str:
-    """An Act that gives a service its task (not a data protection law), the one cited most."""
+    """An Act in force that gives a service its task (not a data protection law), the one cited most."""
     acts = [e for e in _entries(root, "legislation.yaml", "legislation")
-            if e.get("type") == "act" and "data" not in str(e.get("title", "")).lower()]
+            if e.get("type") == "act" and "data" not in str(e.get("title", "")).lower()
+            and e.get("status", "in-force") == "in-force"]
     return _most_cited([act["id"] for act in acts], notices) or "children-act-1989"
 
 
@@ -217,7 +218,8 @@ purposes:
       #   - condition: art10
       #     schedule_1: [dpa-sch1-para18]
 
-# Why the service needs the information, in a short paragraph.
+# Why the service needs the information, in a short paragraph. Cite an Act in a sentence with
+# [](law:ID) (the page shows the register's title) or [your words](law:ID); never type its title.
 why: |
   TO DO: say why the service needs this information.
 
@@ -227,7 +229,8 @@ lawful_basis:
   intro: "The table shows the law that allows each use of your information."
   # policy_document: "https://..."
 
-# The Acts that give the service its task (ids from content/definitions/legislation.yaml).
+# The Acts that give the service its task (ids from content/definitions/legislation.yaml), each
+# in force: `notices check` warns of one the register marks repealed, revoked or replaced.
 legislation:
   intro: "We do this under laws including:"
   acts: [{act}]

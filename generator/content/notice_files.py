@@ -125,7 +125,7 @@ def _check_notice(
 ) -> tuple[schema.NoticeBase | None, list[NoticeLink]]:
     """Everything checked of one notice on its own: its Markdown, its model, its inner ids.
     Returns the notice (None when it has errors) and its `notice:` links, checked once all are read."""
-    notice_links = check_markdown(source, model, diagnostics)
+    notice_links = check_markdown(source, model, diagnostics, context)
     data = {**source.data, "kind": _KIND_OF[model]}  # a wrong kind was reported once already
     notice = validate_file(source, model, diagnostics, context, data)
     if notice is not None:

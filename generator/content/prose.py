@@ -1,9 +1,9 @@
 """Checks of the Markdown prose fields, made before rendering, where positions are known.
 
 A link the page would drop, or HTML that will show as text, is a warning at the field
-that holds it; a `notice:` link to no notice is an error with "did you mean". The renderer
-(markdown.py) drops and escapes the same things whatever this module says, so a page is
-safe even if a check is missed.
+that holds it; a `notice:` link to no notice, or a `law:` link to no Act, is an error with
+"did you mean". The renderer (markdown.py) drops and escapes the same things whatever this
+module says, so a page is safe even if a check is missed.
 """
 
 from __future__ import annotations
@@ -15,32 +15,37 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..diagnostics import Diagnostics, shorten
-from ..site import markdown
+from ..site import lawlinks, markdown
 from . import schema
 from .load import Location, SourceFile
 from .messages import child_model
 from .yamlfaults import find_in_text
 
-SAFE_LINKS_HINT = ("only https:, http:, mailto: and tel: links are kept, and notice:SLUG for another"
-                   " notice: fix the address or remove the link")
+SAFE_LINKS_HINT = ("only https:, http:, mailto: and tel: links are kept, notice:SLUG for another"
+                   " notice and [words](law:ID) for an Act: fix the address or remove the link")
 
 
 NoticeLink = tuple[Location, str]
 """A `notice:` link and the field it is written in."""
 
 
-def check_markdown(source: SourceFile, model: type[BaseModel], diagnostics: Diagnostics) -> list[NoticeLink]:
+def check_markdown(source: SourceFile, model: type[BaseModel], diagnostics: Diagnostics,
+                   context: dict[str, dict[str, str]] | None = None) -> list[NoticeLink]:
     """Warn of links the page would drop and HTML it will show as text; return the `notice:` links.
 
     Whether a `notice:` link leads anywhere depends on every other notice, so it is checked once
-    all are read (`check_notice_links`), and this check of one file can run in any worker.
+    all are read (`check_notice_links`), and this check of one file can run in any worker. A `law:`
+    link is checked here, against the legislation register's ids in `context` (when it was read).
     """
     notice_links: list[NoticeLink] = []
     fields: list[tuple[Location, str]] = []
     _collect_markdown(model, source.data, (), fields)
+    acts = (context or {}).get("legislation")
     for location, text in fields:  # those with a `]` or a `<`: most prose has no link and no HTML
         found = markdown.inspect(text)
         notice_links += [(location, href) for href in found.notice_links]
+        if found.law_links and acts is not None:
+            _check_law_links(source, location, found.law_links, acts, diagnostics)
         if not (found.unsafe_links or found.html):
             continue  # nothing to report: no need for the position, which may be read again (load.py)
         for nth, href in _numbered(found.unsafe_links):
@@ -69,6 +74,22 @@ def check_notice_links(
         if _notice_link_problem(href, slugs):
             where = written_at(source, location, href, nth, link=True)
             _check_notice_link(source, where, href, slugs, diagnostics)
+
+
+def _check_law_links(source: SourceFile, location: Location, ids: list[str], acts: dict[str, str],
+                     diagnostics: Diagnostics) -> None:
+    """A `law:` link to no entry of the legislation register is an error, with "did you mean"."""
+    hrefs = [f"{lawlinks.SCHEME}{act_id}" for act_id in ids]
+    for nth, href in _numbered(hrefs):
+        act_id = href.removeprefix(lawlinks.SCHEME)
+        if act_id in acts:
+            continue
+        close = difflib.get_close_matches(act_id, sorted(acts), n=1, cutoff=0.6)
+        register = schema.REGISTER_FILES["legislation"]
+        diagnostics.error(source.path, written_at(source, location, href, nth, link=True),
+                          f"the link '{href}' leads nowhere: no entry in {register} has the id '{act_id}'",
+                          f"did you mean '{lawlinks.SCHEME}{close[0]}'?" if close
+                          else f"add it to {register} first, or link to one of its ids")
 
 
 def written_at(source: SourceFile, location: Location, words: str, nth: int = 0, *, link: bool = False

@@ -87,7 +87,10 @@ def validate_shared(root: Path, diagnostics: Diagnostics) -> SharedContent | Non
         entries: list[Any] = []
         if source is not None:
             sources[name] = source
-            parsed = validate_file(source, model, diagnostics)
+            # `replaced_by` names another entry of the legislation register: checked against its ids
+            own = ({name: {_entry_id(e): name for e in _salvage_ids(source, name)}} if name == "legislation"
+                   else None)
+            parsed = validate_file(source, model, diagnostics, own)
             entries = list(getattr(parsed, name)) if parsed else _salvage_ids(source, name)
         registers[name] = entries
         if source is not None:  # an unreadable register: its references are not checked

@@ -19,7 +19,7 @@ import jinja2
 from ..content.reading import TemplateLoader
 from ..content.schema import PRINCIPLES
 from . import answers, bases_page, glance, history, jsonld, policy_document
-from .fragments import Fragments, markdown_block, markdown_inline
+from .fragments import Fragments, law_status, markdown_block, markdown_inline
 from .summary import SummaryUndefined
 
 
@@ -42,6 +42,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
     env.globals.update(transfer_words=answers.transfer_words, art_22c=answers.ART_22C_WORDS)
+    env.filters["law_status"] = law_status
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
     env.globals["lawful_bases_parts"] = bases_page.lawful_bases_parts
     env.globals.update(conditions_used=policy_document.conditions_used, principles=PRINCIPLES,

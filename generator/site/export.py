@@ -24,6 +24,7 @@ from ..content.jsonschema import DIALECT, _without_nulls
 from ..content.resolve import Notice, Site
 from . import policy_document
 from .content_hash import content_hash, sorted_for_hash
+from .lawlinks import acts_by_id, cited_acts, prose_with_law_links
 
 NOTICE_FILE = "notice.json"
 INDEX_FILE = "notices.json"
@@ -115,6 +116,10 @@ class Published(schema.Model):
     controller_contact: schema.Contact | None = Field(
         None, description="The controller's own contact, apart from the DPO's (UK GDPR Article 13(1)(a));"
         " absent while site.yaml has none confirmed.")
+    cited_legislation: list[schema.Act] = Field(default_factory=list, description=(
+        "The Acts the notice's text links to (written `[words](law:ID)` in its Markdown, the id of an entry"
+        " here), and what replaced any law it cites that is no longer in force: the legislation its page"
+        " shows beyond `legislation.acts`, each once, in the order first named."))
 
 
 class ServiceNoticeExport(Published, schema.ServiceNotice):
@@ -199,6 +204,9 @@ def export_notice(site: Site, notice: Notice) -> tuple[dict[str, Any], dict[str,
     exported = {"$schema": site.config.base_url + NOTICE_SCHEMA, **content, "url": notice_url(site, notice),
                 **{key: entries.as_written(entry) for key, entry in published.items()}}
     hashed.update((key, entries.sorted(entry)) for key, entry in published.items())
+    cited = cited_acts(prose_with_law_links(content), notice.acts, acts_by_id(site))
+    exported["cited_legislation"] = [entries.as_written(act) for act in cited]
+    hashed["cited_legislation"] = [entries.sorted(act) for act in cited]  # a title edited there: a new hash
     return exported, dict(sorted(hashed.items()))
 
 

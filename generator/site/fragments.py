@@ -18,19 +18,24 @@ components of templates/components/ see only their arguments (they are imported 
 so the same arguments give the same markup.
 
 Markdown prose goes through the `markdown` and `markdown_inline` filters, which are cheaper for a
-template to call than a function, and keep each text's HTML too (see markdown.py).
+template to call than a function, and keep each text's HTML too (see markdown.py); its `law:` links are
+written out from the register first (lawlinks.py).
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
 from . import markdown
+from .lawlinks import SCHEME, acts_by_id, status_words, with_law_links
+
+if TYPE_CHECKING:
+    from ..content.schema import Act
 
 
 class Fragments:
@@ -79,13 +84,28 @@ class Fragments:
 @jinja2.pass_context
 def markdown_block(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """`{{ text | markdown }}`: paragraphs and lists, with `notice:` links relative to the page's `root`."""
-    return as_markup(markdown.render_block(text or "", context["root"]))
+    return as_markup(markdown.render_block(_laws_written_out(context, text or ""), context["root"]))
 
 
 @jinja2.pass_context
 def markdown_inline(context: jinja2.runtime.Context, text: str | None) -> Markup:
     """`{{ text | markdown_inline }}`: one line of Markdown, without a paragraph around it."""
-    return as_markup(markdown.render_inline(text or "", context["root"]))
+    return as_markup(markdown.render_inline(_laws_written_out(context, text or ""), context["root"]))
+
+
+def _laws_written_out(context: jinja2.runtime.Context, text: str) -> str:
+    """The text with its `law:` links written out from the page's site's register (lawlinks.py)."""
+    if SCHEME not in text:
+        return text  # nearly all prose
+    site = context.get("site")
+    return with_law_links(text, acts_by_id(site)) if site is not None else text
+
+
+@jinja2.pass_context
+def law_status(context: jinja2.runtime.Context, act: Act) -> str:
+    """`{{ act | law_status }}`: what became of a law no longer in force ('' for one in force)."""
+    site = context.get("site")
+    return status_words(act, acts_by_id(site) if site is not None else {})
 
 
 def as_markup(html: str) -> Markup:

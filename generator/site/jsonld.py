@@ -22,9 +22,10 @@ from markupsafe import Markup
 
 from ..content.bases import PurposeBases, provisions_once
 from ..content.resolve import Notice, Site
-from ..content.schema import Contact, LawfulBasis, Organisation, ServiceNotice
+from ..content.schema import Act, Contact, LawfulBasis, Organisation, ServiceNotice
 from .entry_data import PerEntry
 from .fragments import as_markup
+from .lawlinks import acts_by_id
 
 DPV = "https://w3id.org/dpv#"
 EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
@@ -34,6 +35,7 @@ CONTEXT = {
     "dct": "http://purl.org/dc/terms/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "schema": "https://schema.org/",
 }
 _GDPR_POINT = re.compile(r"Article (?P<article>6|9)\((?P<paragraph>1|2)\)\((?P<point>[a-j])\)")
 _IN_DPV = {("6", "1"): "abcdef", ("9", "2"): "abcdefghij"}
@@ -98,7 +100,7 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         {"@type": "dpv:StorageDuration", "rdfs:label": period.title, "dct:description": period.period}
         for period in content.retention or []
     ]
-    node["dpv:hasApplicableLaw"] = [{"@id": act.url, "rdfs:label": act.title} for act in notice.acts]
+    node["dpv:hasApplicableLaw"] = [_law(act, site) for act in notice.acts]
     return node
 
 
@@ -111,6 +113,16 @@ def _purpose(row: PurposeBases, bases: PerEntry, base: str) -> dict[str, Any]:
         node["dpv:hasLegalBasis"] = [_kept(bases, basis, base, _lawful_basis)
                                      for basis in provisions_once((*row.article_6, *paired))]
     return node
+
+
+def _law(act: Act, site: Site) -> dict[str, Any]:
+    """An Act with whether it is in force (schema.org's legislationLegalForce), and what replaced it."""
+    described: dict[str, Any] = {"@id": act.url, "rdfs:label": act.title, "schema:legislationLegalForce": {
+        "@id": "schema:InForce" if act.status == "in-force" else "schema:NotInForce"}}
+    replacement = acts_by_id(site).get(act.replaced_by) if act.replaced_by else None
+    if replacement is not None:
+        described["dct:isReplacedBy"] = {"@id": replacement.url}
+    return described
 
 
 _LAWFUL_BASES, _ORGANISATIONS = "JSON-LD lawful basis", "JSON-LD organisation"

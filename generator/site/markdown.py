@@ -3,7 +3,7 @@
 Raw HTML is escaped, images are off (an image would load from another site), and only
 https, http, mailto and tel links are kept. Editors link to another notice with
 `notice:SLUG` or `notice:SLUG#section`, which becomes a relative link, so the site works
-at any base URL.
+at any base URL; and to an Act with `[words](law:ID)`, written out before rendering (lawlinks.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+
+from . import lawlinks
 
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 NOTICE_LINK = re.compile(r"^notice:([a-z0-9]+(?:-[a-z0-9]+)*)(#[A-Za-z0-9_-]+)?$")
@@ -102,6 +104,8 @@ class MarkdownProblems:
     unsafe_links: list[str] = field(default_factory=list)
     notice_links: list[str] = field(default_factory=list)
     """Every `notice:...` link, so the validator can check that the notice exists."""
+    law_links: list[str] = field(default_factory=list)
+    """The id of every `[words](law:ID)` link (lawlinks.py), so the validator can check the entry exists."""
     html: list[str] = field(default_factory=list)
 
 
@@ -110,6 +114,9 @@ def inspect(text: str) -> MarkdownProblems:
     found = MarkdownProblems()
     if "]" not in text and "<" not in text:
         return found  # a link needs `](`, `]:` or `<...>`, and HTML starts with `<`: most prose has neither
+    if lawlinks.SCHEME in text:  # law links become https links on the page: the rest is checked as they are
+        found.law_links = lawlinks.law_link_ids(text)
+        text = lawlinks.without_law_links(text)
     linked = _linked_plain(text)
     if linked is not None:  # plain words and links to notices: nothing to drop or escape
         found.notice_links = [f"notice:{slug}{section}" for _, slug, section in zip(*linked[1:], strict=True)]

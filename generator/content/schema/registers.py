@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from .fields import (
+    ActRef,
     ContactRef,
     Email,
     Id,
@@ -80,6 +81,39 @@ class Act(Model):
     read_from: Text | None = Field(None, exclude=True, description=(
         "What was read on `read_on`: a legislation.gov.uk page, or a named copy of its text (say so)."
         " For staff: never published."))
+    status: Literal["in-force", "repealed", "revoked", "replaced"] = Field(
+        "in-force", description="Whether it still applies: 'in-force', or 'repealed' (an Act), 'revoked' (an"
+        " instrument) or 'replaced' (superseded by other law, its formal end not confirmed). Anything but"
+        " 'in-force' is never shown as current law, and `notices check` warns where a notice cites it.")
+    status_date: datetime.date | None = Field(
+        None, description="When it was repealed, revoked or replaced, if that date is confirmed.")
+    replaced_by: ActRef | None = Field(
+        None, description="The register id of the law that replaced it, where the register has one.")
+    replaced_by_text: Text | None = Field(
+        None, description="What replaced it, in words for the page (where no register entry says it all),"
+        " e.g. 'safeguarding partner arrangements under the Children Act 2004'.")
+    status_source: Url | None = Field(
+        None, exclude=True, description="Where the status was read (a legislation.gov.uk address): for"
+        " staff, in `notices check`; never on the page nor in notice.json.")
+
+    @model_validator(mode="after")
+    def _status_is_whole(self, info: ValidationInfo) -> Act:
+        ended = self.status != "in-force"
+        if not ended and (self.status_date or self.replaced_by or self.replaced_by_text):
+            raise ValueError("`status_date`, `replaced_by` and `replaced_by_text` are for law that is no"
+                             " longer in force | set `status:` to repealed, revoked or replaced, or remove"
+                             " them")
+        if self.status == "replaced" and not (self.replaced_by or self.replaced_by_text):
+            raise ValueError("a law with `status: replaced` needs `replaced_by` (a register id) or"
+                             " `replaced_by_text` saying what replaced it")
+        # The register must say where the status was read; notice.json leaves that out (it is read back
+        # without the register's context, by tests/test_export.py and by anyone with the schema).
+        if ended and not self.status_source and info.context:
+            raise ValueError("a law that is no longer in force needs `status_source`: the address the status"
+                             " was read from")
+        if self.replaced_by == self.id:
+            raise ValueError("`replaced_by` names the law itself | give the id of the law that replaced it")
+        return self
 
 
 class LegislationFile(Model):
