@@ -20,7 +20,7 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
-from . import rules
+from . import rules, subjects
 from .placeholders import check_placeholders
 from .register_text import check_typed_text
 from .requirements import (
@@ -174,6 +174,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("legitimate-interests", "Legitimate interests", "UK GDPR Art 13(1)(d), 14(2)(b); Art 6(1)",
                 f"{ICO_CHECKLIST}: 'The legitimate interests for the processing (if applicable)'",
                 rules.legitimate_interests),
+    Requirement("data-subjects", "Data subjects", subjects.LAW, subjects.GUIDANCE, subjects.data_subjects),
     Requirement("sources", "Categories and sources", "UK GDPR Art 14(1)(d), 14(2)(f)",
                 f"{ICO_CHECKLIST}: 'The categories of personal data obtained' and 'The source of the"
                 " personal data'", rules.sources),

@@ -46,7 +46,7 @@ def report_model_errors(
     missing: dict[Location, list[str]] = {}
     problems, reported = explain(source, problems, partial(allowed_keys, model), diagnostics)
     for problem in problems:
-        location = tuple(problem["loc"])
+        location = tuple(part for part in problem["loc"] if not (isinstance(part, str) and " " in part))
         reported.add(location)
         if problem["type"] == "missing":
             missing.setdefault(location[:-1], []).append(str(location[-1]))

@@ -19,6 +19,7 @@ import jinja2
 from ..content.reading import TemplateLoader
 from . import history, jsonld
 from .fragments import Fragments, markdown_block, markdown_inline
+from .retention import retention_text
 from .summary import SummaryUndefined
 
 
@@ -41,6 +42,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
     env.filters.update(markdown=markdown_block, markdown_inline=markdown_inline)
     env.filters["long_date"] = long_date
     env.globals.update(json_ld=jsonld.script_content, numbered_changes=history.numbered_changes)
+    env.globals["retention_text"] = retention_text
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
 

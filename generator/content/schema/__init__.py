@@ -31,6 +31,9 @@ from .fields import (
     CriminalRef as CriminalRef,
 )
 from .fields import (
+    DataSubjectRef as DataSubjectRef,
+)
+from .fields import (
     Email as Email,
 )
 from .fields import (
@@ -112,6 +115,9 @@ from .notices import (
     RetentionPeriod as RetentionPeriod,
 )
 from .notices import (
+    RetentionSpan as RetentionSpan,
+)
+from .notices import (
     Right as Right,
 )
 from .notices import (
@@ -149,6 +155,12 @@ from .registers import (
 )
 from .registers import (
     Contact as Contact,
+)
+from .registers import (
+    DataSubject as DataSubject,
+)
+from .registers import (
+    DataSubjectsFile as DataSubjectsFile,
 )
 from .registers import (
     LawfulBasesFile as LawfulBasesFile,
