@@ -33,12 +33,20 @@ class RetentionText:
         return "require" if self.law and "Regulations" in self.law.title else "requires"
 
     @property
+    def the_law(self) -> str:
+        """The law's title as a sentence says it: 'the Children Act 1989' ('The ...' titles keep theirs)."""
+        if self.law is None:
+            return ""
+        title = self.law.title
+        return title[0].lower() + title[1:] if title.startswith("The ") else f"the {title}"
+
+    @property
     def sentence(self) -> str:
         """The whole entry as one line of plain text (a period in words keeps its own words)."""
         if not self.structured:
             text = f"{self.label}: {' '.join(self.how_long.split())}"
-            return f"{text} (set by the {self.law.title})" if self.law else text
-        law = f", as the {self.law.title} {self.verb}" if self.law else ""
+            return f"{text} (set by {self.the_law})" if self.law else text
+        law = f", as {self.the_law} {self.verb}" if self.law else ""
         return f"{self.label}: we keep this {self.how_long}{law}."
 
 

@@ -220,10 +220,10 @@ class RetentionPeriod(Model):
         if self.title is None and self.tier is None and not self.data_subjects:
             raise ValueError("a retention entry needs a `title:`, a `tier:` or `data_subjects:` saying who or"
                              " what it is for | e.g. `title: Foster carers`")
-        if self.runs_from is not None and isinstance(self.period, RetentionSpan) \
-                and self.period.until_age is not None:
-            raise ValueError("`runs_from:` goes with `years:` or `months:`; a period `until_age` runs from"
-                             " birth | remove `runs_from:`")
+        if self.runs_from is not None and (not isinstance(self.period, RetentionSpan)
+                                           or self.period.until_age is not None):
+            raise ValueError("`runs_from:` goes with a period in `years:` or `months:` | remove `runs_from:`,"
+                             " or give the period as `{years: 6}`")
         return self
 
 
