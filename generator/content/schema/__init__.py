@@ -73,6 +73,9 @@ from .notices import (
     NOTICE_MODELS as NOTICE_MODELS,
 )
 from .notices import (
+    UNION_TAGS as UNION_TAGS,
+)
+from .notices import (
     Change as Change,
 )
 from .notices import (

@@ -192,8 +192,9 @@ def _period_kind(value: Any) -> str:
 
 
 NUMBERS, WORDS = "period in numbers", "period in words"
-"""The two kinds of period, as pydantic names them in an error's location (messages.py leaves them out:
-no key of a content file has a space)."""
+UNION_TAGS = frozenset({NUMBERS, WORDS})
+"""The two kinds of period, as pydantic names them in an error's location: messages.py leaves them out,
+so an error is reported at the key the editor wrote."""
 Period = Annotated[Annotated[RetentionSpan, Tag(NUMBERS)] | Annotated[Markdown, Tag(WORDS)],
                    Discriminator(_period_kind)]
 
