@@ -260,3 +260,19 @@ def test_an_unknown_subject_or_a_source_that_is_both_is_an_error_where_written(t
                for e in errors), errors
     assert any(e.startswith(f"{NOTICE}:58:13: error:") and "until_age" in e for e in errors), errors
     assert len(errors) == 3, errors  # each once: the period in numbers is not also said to be "not text"
+
+
+
+def test_without_the_register_a_named_subject_is_an_error_saying_where_to_add_it(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    (project / SUBJECTS).unlink()  # a project from before the register: the file is optional
+    errors = [line for line in diagnostics(project) if ": error: " in line]
+    peh = "content/notices/prevention-and-early-help.yaml"
+    last = len((project / peh).read_text("utf-8").splitlines())  # the fixture names them on its last line
+    assert f"{peh}:{last}:17: error: unknown data subject 'child': no entry in" \
+           " content/definitions/data-subjects.yaml has this id (add it to" \
+           " content/definitions/data-subjects.yaml first)" in errors, errors
+    for path in (peh, "content/notices/children-social-care.yaml"):
+        lines = (project / path).read_text("utf-8").splitlines(True)
+        (project / path).write_text("".join(lines[:-1]), "utf-8")
+    assert not [line for line in diagnostics(project) if ": error: " in line]  # naming none, it builds
