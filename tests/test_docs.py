@@ -54,6 +54,10 @@ def test_every_example_of_the_guide_builds(project: Path) -> None:
     page = BeautifulSoup((project / "site/fostering/index.html").read_text("utf-8"), "html.parser")
     assert page.h1 is not None and page.h1.get_text() == "Fostering"
     assert "Disclosure and Barring Service" in page.get_text()
+    # the guide's retention in numbers, said as the guide says it will be
+    sentences = [p.get_text() for p in page.find_all(class_="retention-period")]
+    assert ("Foster carers: we keep this for 10 years from the date your approval ends, as the Fostering"
+            " Services (England) Regulations 2011 require.") in sentences
 
 
 def test_the_guide_lists_every_section_anchor(built_site: Path) -> None:
@@ -74,7 +78,7 @@ def test_the_guide_lists_every_section_anchor(built_site: Path) -> None:
     assert rows["the main notice's rights"] == rights
     page = (built_site / "prevention-and-early-help/index.html").read_text("utf-8")
     peh = BeautifulSoup(page, "html.parser")
-    assert peh.select("[id^=tier-]") and peh.select("[id^=change-]")
+    assert peh.select("[id^=tier-]") and peh.select("[id^=change-]") and peh.select("#who-this-is-about")
 
 
 def test_the_readme_links_the_guide() -> None:

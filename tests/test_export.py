@@ -405,10 +405,10 @@ def test_the_feed_is_atom_with_one_entry_per_change_newest_first(project: Path) 
 # --- processing.csv ---------------------------------------------------------------------------
 
 COLUMNS = ["notice", "notice_title", "notice_url", "version", "last_updated", "tier", "tier_title",
-           "data_categories", "special_category_data", "criminal_offence_data", "purposes",
+           "data_subjects", "data_categories", "special_category_data", "criminal_offence_data", "purposes",
            "article_6_lawful_bases", "article_9_conditions", "schedule_1_conditions",
-           "criminal_offence_bases", "lawful_basis_ids", "recipients", "sources", "retention", "transfers",
-           "purpose_bases"]
+           "criminal_offence_bases", "lawful_basis_ids", "recipients", "sources", "retention",
+           "retention_periods", "retention_runs_from", "retention_set_by", "transfers", "purpose_bases"]
 
 
 def read_register(site: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -436,10 +436,17 @@ def test_the_register_has_one_row_per_notice_and_tier(built_site: Path) -> None:
         assert row["purposes"].split("; ") == purpose_texts(notice)
         assert row["notice_url"] == f"{BASE}{row['notice']}/"
     early_help = next(r for r in rows if r["tier"] == "early-help")
+    # Each entry without its full stop, so that two entries of one tier join cleanly ("a; b", never "a.; b")
     assert early_help["retention"] == ("Early Help Services: Your information is retained securely for the"
-                                       " date of birth of the pupil + 25 years.")
+                                       " date of birth of the pupil + 25 years")
+    assert early_help["retention_periods"] == ""  # written in words: no period in numbers to give
+    assert early_help["data_subjects"] == "Children and young people; Parents and carers"
+    # A source's flags reach every row of its notice, as an item's reach its tier's row
+    assert early_help["criminal_offence_data"] == ("details of any criminal offences (from Police); details"
+                                                   " of victims of youth crime (from Police)")
     universal = next(r for r in rows if r["tier"] == "universal")
-    assert universal["special_category_data"] == "Ethnicity; Special Educational Needs and Disability"
+    assert universal["special_category_data"] == ("Ethnicity; Special Educational Needs and Disability;"
+                                                  " medical information (from Health services)")
     assert "Article 9(2)(h)" in universal["article_9_conditions"]
     social_care = next(r for r in rows if r["notice"] == "childrens-social-care")
     assert social_care["retention"] == ""  # the notice gives none: the DPO sees the gap

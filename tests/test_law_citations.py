@@ -66,6 +66,7 @@ PROVISIONS: dict[str, set[str]] = {
     **{f"UK GDPR 22{x}": {"automated-decisions"} for x in "ABCD"},  # DUAA s.80
     "UK GDPR 26(1)": {"joint-controllers"},
     "UK GDPR 26(2)": {"joint-controllers"},  # the essence of the arrangement made available
+    "UK GDPR 30(1)(c)": {"data-subjects"},  # the record of processing: categories of data subjects
     "UK GDPR 44A": {"transfers"},
     "UK GDPR 44A(2)": {"transfers"},  # the mechanisms: 45A regulations, 46 safeguards, 49 derogations
     "UK GDPR 45A": {"transfers"},
@@ -100,6 +101,7 @@ TOPICS: dict[str, set[str]] = {
     "public-authority-restriction": {"public-authority"}, "article-9-public-body": {"public-body-unfit"},
     "blanket-consent": {"consent"}, "joint-controllers": {"joint-controllers"},
     "purpose-bases": {"lawful-basis"}, "schedule-1-pairing": {"schedule-1"}, "law-in-force": {"lawful-basis"},
+    "data-subjects": {"data-subjects"},
 }
 
 _POINT = r"\d+[A-Z]?(?:\(\d+\))?(?:\([a-z]+\)|\(\d+\))*"

@@ -20,7 +20,7 @@ from ..content.load import SourceFile
 from ..content.resolve import Notice, Site
 from ..content.validate import ValidContent
 from ..diagnostics import Diagnostic, Diagnostics, shorten
-from . import answers, authority_rules, bases, law_status, rules
+from . import answers, authority_rules, bases, law_status, rules, subjects
 from .placeholders import check_placeholders
 from .policy_document import check_policy_document, policy_document
 from .register_status import UnconfirmedEntry, acts_not_read, unconfirmed_entries
@@ -165,6 +165,7 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("legitimate-interests", "Legitimate interests", "UK GDPR Art 13(1)(d), 14(2)(b), 6(5)",
                 f"{ICO_CHECKLIST}: 'The legitimate interests for the processing (if applicable)'",
                 rules.legitimate_interests),
+    Requirement("data-subjects", "Data subjects", subjects.LAW, subjects.GUIDANCE, subjects.data_subjects),
     Requirement("sources", "Categories and sources", "UK GDPR Art 14(1)(d), 14(2)(f)",
                 f"{ICO_CHECKLIST}: 'The categories of personal data obtained' and 'The source of the"
                 " personal data'", rules.sources),

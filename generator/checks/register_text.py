@@ -178,7 +178,8 @@ def _listed_organisations(site: Site, notice: Notice) -> set[str]:
     content = notice.content
     ids = {site.controller.id} | {c.organisation for c in site.contacts.values() if c.organisation}
     ids |= {r.organisation for r in content.sharing.recipients} | set(content.used_by.organisations)
-    return ids | ({s.organisation for s in content.sources.items} if content.sources else set())
+    return ids | ({s.organisation for s in content.sources.items if s.organisation} if content.sources
+                  else set())
 
 
 def _typed(text: str, start: tuple[int, int], words: Words, earlier: int) -> tuple[str, tuple[int, int]]:

@@ -94,6 +94,8 @@ def examples(root: Path) -> dict[str, str]:
         "body": _example_body(root, controller),
         "contact": str(site.get("data_protection_officer") or "data-protection-officer"),
         "main": _main_slug(notices),
+        "subjects": ", ".join([e["id"] for e in _entries(root, "data-subjects.yaml", "data_subjects")][:2])
+        or "child, parent-or-carer",
     }
 
 
@@ -178,6 +180,10 @@ introduction: |
   This notice adds to our [main privacy notice](notice:{main}), which explains your rights
   and how to contact our Data Protection Officer.
 
+# Who the notice is about: ids from content/definitions/data-subjects.yaml (add a category there
+# first if it is missing). Uncomment and fill in; a tier or a retention period may name its own.
+# data_subjects: [{subjects}]
+
 # What information the service collects, in tiers (one is fine); mark sensitive items.
 information_collected:
   tiers:
@@ -195,6 +201,8 @@ information_collected:
 #   intro: "We also get information from:"
 #   items:
 #     - organisation: {body}
+#       data: "what they tell us"
+#     - category: "TO DO: people who are not one organisation, e.g. Referees you name"
 #       data: "what they tell us"
 
 # Who in and beyond the organisation uses the information (organisation ids from the register).
@@ -264,7 +272,10 @@ transfers:
   #   - to: "TO DO: the country or body abroad"
   #     mechanism: adequacy-regulations
 
-# How long each tier is kept (Article 13(2)(a)): uncomment and fill in, one period a tier.
+# How long each tier is kept (Article 13(2)(a)): uncomment and fill in, one period a tier (or one
+# for each kind of person, with `data_subjects:`). In numbers: `period: {{years: 6}}` (or `months:`,
+# or `{{until_age: 25}}`), `runs_from:` the event it counts from, `set_by:` the law's id from
+# content/definitions/legislation.yaml; or the period in words.
 # retention:
 #   - title: Everyone
 #     tier: everyone

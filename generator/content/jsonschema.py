@@ -37,6 +37,9 @@ CONTENT_SCHEMAS: dict[str, tuple[Any, str, str]] = {
                     "content/definitions/legislation.yaml: each Act or regulation, once."),
     "organisations": (schema.OrganisationsFile, "Organisations register",
                       "content/definitions/organisations.yaml: each body named by the notices, once."),
+    "data-subjects": (schema.DataSubjectsFile, "Data subjects register",
+                      "content/definitions/data-subjects.yaml: each category of people the notices are"
+                      " about, once."),
 }
 """File stem -> (model, title, description) for each schemas/<stem>.schema.json."""
 

@@ -46,7 +46,7 @@ def report_model_errors(
     missing: dict[Location, list[str]] = {}
     problems, reported = explain(source, problems, partial(allowed_keys, model), diagnostics)
     for problem in problems:
-        location = tuple(problem["loc"])
+        location = _without_union_tags(tuple(problem["loc"]))
         reported.add(location)
         if problem["type"] == "missing":
             missing.setdefault(location[:-1], []).append(str(location[-1]))
@@ -55,6 +55,13 @@ def report_model_errors(
     for parent, keys in missing.items():
         _report_missing(source, parent, keys, diagnostics)
     return reported
+
+
+def _without_union_tags(location: Location) -> Location:
+    """The location without the name pydantic gives the kind of a retention period (schema.UNION_TAGS),
+    which is no key of the file: an error in `period: {years: ten}` is at `years`."""
+    return tuple(part for i, part in enumerate(location)
+                 if not (part in schema.UNION_TAGS and i and location[i - 1] == "period"))
 
 
 def _report_one(

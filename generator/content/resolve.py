@@ -18,6 +18,7 @@ from .bases import PurposeBases, every_basis, resolve_purposes
 from .schema import (
     Act,
     Contact,
+    DataSubject,
     LawfulBasis,
     MainNotice,
     NoticeBase,
@@ -41,10 +42,18 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    organisation: Organisation
+    """Where information comes from: a register organisation, or a `category` of people in words."""
+
+    organisation: Organisation | None
     data: str
     special_category: bool
     criminal_offence: bool
+    category: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How the source reads in a list or a cell: the organisation's name, or the category."""
+        return self.organisation.name if self.organisation else self.category or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +74,12 @@ class Notice:
     section_contacts: dict[str, tuple[Contact, ...]] = field(default_factory=dict)
     purposes: tuple[PurposeBases, ...] = ()
     """Each purpose with the bases it names (bases.py); article_6 to criminal_offence hold these too."""
+    data_subjects: tuple[DataSubject, ...] = ()
+    """Who the notice is about (its `data_subjects`)."""
+    subjects: dict[str, DataSubject] = field(default_factory=dict)
+    """Every data subject the notice names (its own, its tiers' and its retention's), by id."""
+    retention_laws: dict[str, Act] = field(default_factory=dict)
+    """The Acts its retention periods are `set_by`, by id."""
 
     @property
     def slug(self) -> str:
@@ -139,7 +154,7 @@ class Site:
     @cached_property
     def _obtaining_from(self) -> dict[str, list[tuple[Notice, Source]]]:
         return group_by_id((s.organisation.id, (notice, s))
-                           for notice in self.notices for s in notice.sources)
+                           for notice in self.notices for s in notice.sources if s.organisation)
 
 
 def group_by_id(pairs: Iterable[tuple[str, T]]) -> dict[str, list[T]]:
@@ -158,13 +173,15 @@ class Registers:
     lawful_bases: dict[str, LawfulBasis]
     acts: dict[str, Act]
     contacts: dict[str, Contact]
+    data_subjects: dict[str, DataSubject] = field(default_factory=dict)
 
     @classmethod
     def of(cls, content: ValidContent) -> Registers:
         return cls(organisations={o.id: o for o in content.organisations},
                    lawful_bases={b.id: b for b in content.lawful_bases},
                    acts={a.id: a for a in content.legislation},
-                   contacts={c.id: c for c in content.site.contacts})
+                   contacts={c.id: c for c in content.site.contacts},
+                   data_subjects={s.id: s for s in content.data_subjects})
 
 
 def resolve_references(content: ValidContent) -> Site:
@@ -218,8 +235,19 @@ def resolve_notice(notice: NoticeBase, registers: Registers) -> Notice:
             Recipient(organisations[r.organisation], r.why) for r in notice.sharing.recipients
         ),
         sources=tuple(
-            Source(organisations[s.organisation], s.data, s.special_category, s.criminal_offence)
+            Source(organisations[s.organisation] if s.organisation else None, s.data, s.special_category,
+                   s.criminal_offence, s.category)
             for s in (notice.sources.items if notice.sources else [])
         ),
         contacts=tuple(contacts[c] for c in notice.rights.contacts),
+        data_subjects=tuple(registers.data_subjects[s] for s in notice.data_subjects),
+        subjects={s: registers.data_subjects[s] for s in subject_ids(notice)},
+        retention_laws={p.set_by: acts[p.set_by] for p in notice.retention or [] if p.set_by},
     )
+
+
+def subject_ids(notice: ServiceNotice) -> list[str]:
+    """Every data subject id the notice names: its own, then its tiers', then its retention's."""
+    named = [*notice.data_subjects, *(s for t in notice.information_collected.tiers for s in t.data_subjects),
+             *(s for p in notice.retention or [] for s in p.data_subjects)]
+    return list(dict.fromkeys(named))

@@ -24,7 +24,10 @@ REGISTERS: dict[str, tuple[str, type[BaseModel]]] = {
     "lawful_bases": ("lawful-bases.yaml", schema.LawfulBasesFile),
     "legislation": ("legislation.yaml", schema.LegislationFile),
     "organisations": ("organisations.yaml", schema.OrganisationsFile),
+    "data_subjects": ("data-subjects.yaml", schema.DataSubjectsFile),
 }
+OPTIONAL_REGISTERS = {"data_subjects"}
+"""Registers a project may not have yet (it came later): without the file, no id is known."""
 
 
 @dataclass
@@ -38,6 +41,7 @@ class ValidContent:
     notices: list[schema.NoticeBase]
     sources: dict[str, SourceFile] = field(default_factory=dict)
     """Each notice's source file, by slug; and registers by register name."""
+    data_subjects: list[schema.DataSubject] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +73,8 @@ def valid_content(shared: SharedContent, notices: list[schema.NoticeBase]) -> Va
     assert shared.site is not None
     registers = shared.registers
     return ValidContent(shared.site, registers["lawful_bases"], registers["legislation"],
-                        registers["organisations"], notices, shared.sources)
+                        registers["organisations"], notices, shared.sources,
+                        registers.get("data_subjects", []))
 
 
 def validate_shared(root: Path, diagnostics: Diagnostics) -> SharedContent | None:
@@ -83,6 +88,9 @@ def validate_shared(root: Path, diagnostics: Diagnostics) -> SharedContent | Non
     registers: dict[str, list[Any]] = {}
     context: dict[str, dict[str, str]] = {}
     for name, (filename, model) in REGISTERS.items():
+        if name in OPTIONAL_REGISTERS and not (content / "definitions" / filename).exists():
+            registers[name], context[name] = [], {}
+            continue
         source = load_checked(content / "definitions" / filename, diagnostics)
         entries: list[Any] = []
         if source is not None:

@@ -20,6 +20,7 @@ from ..content.reading import TemplateLoader
 from ..content.schema import PRINCIPLES
 from . import answers, bases_page, glance, history, jsonld, policy_document
 from .fragments import Fragments, law_status, markdown_block, markdown_inline
+from .retention import how_long, retention_text
 from .summary import SummaryUndefined
 
 
@@ -49,6 +50,8 @@ def create_environment(templates: Path) -> jinja2.Environment:
                        notices_covered=policy_document.notices_covered,
                        policy_document_href=policy_document.policy_document_href)
     env.globals["glance"] = glance.rows_for
+    env.globals["retention_text"] = retention_text
+    env.filters["how_long"] = how_long
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
     return env
 

@@ -38,7 +38,20 @@ REGISTER_FILE = "processing.csv"
 
 
 class EmbeddedSource(schema.Source):
-    organisation: schema.Organisation  # type: ignore[assignment]
+    organisation: schema.Organisation | None = None  # type: ignore[assignment]
+
+
+class EmbeddedDataTier(schema.DataTier):
+    data_subjects: list[schema.DataSubject] = Field(default_factory=list)  # type: ignore[assignment]
+
+
+class EmbeddedInformationCollected(schema.InformationCollected):
+    tiers: list[EmbeddedDataTier] = Field(min_length=1)  # type: ignore[assignment]
+
+
+class EmbeddedRetentionPeriod(schema.RetentionPeriod):
+    data_subjects: list[schema.DataSubject] = Field(default_factory=list)  # type: ignore[assignment]
+    set_by: schema.Act | None = None  # type: ignore[assignment]
 
 
 class EmbeddedSources(schema.Sources):
@@ -123,6 +136,9 @@ class Published(schema.Model):
 
 
 class ServiceNoticeExport(Published, schema.ServiceNotice):
+    data_subjects: list[schema.DataSubject] = Field(default_factory=list)  # type: ignore[assignment]
+    information_collected: EmbeddedInformationCollected  # type: ignore[assignment]
+    retention: list[EmbeddedRetentionPeriod] | None = None  # type: ignore[assignment]
     sources: EmbeddedSources | None = None  # type: ignore[assignment]
     used_by: EmbeddedUsedBy  # type: ignore[assignment]
     purposes: EmbeddedPurposes  # type: ignore[assignment]
@@ -226,7 +242,9 @@ def _put_entries(
         return
     if "sources" in data:
         for item, source in zip(data["sources"]["items"], notice.sources, strict=True):
-            item["organisation"] = as_data(source.organisation)
+            if source.organisation is not None:
+                item["organisation"] = as_data(source.organisation)
+    _put_subjects_and_laws(data, notice, as_data)
     data["used_by"]["organisations"] = [as_data(organisation) for organisation in notice.users]
     for name in ("article_6", "article_9", "schedule_1", "criminal_offence"):  # the notice's own lists
         own = len(data["lawful_basis"][name])
@@ -240,6 +258,21 @@ def _put_entries(
     for item, recipient in zip(data["sharing"]["recipients"], notice.recipients, strict=True):
         item["organisation"] = as_data(recipient.organisation)
     data["rights"]["contacts"] = [as_data(contact) for contact in notice.contacts]
+
+
+def _put_subjects_and_laws(
+    data: dict[str, Any], notice: Notice, as_data: Callable[[schema.Model], dict[str, Any]]
+) -> None:
+    """The data subjects (the notice's, its tiers' and its retention's) and the Acts that set its retention
+    periods, in place of their ids."""
+    subjects = notice.subjects
+    data["data_subjects"] = [as_data(subject) for subject in notice.data_subjects]
+    for tier in data["information_collected"]["tiers"]:
+        tier["data_subjects"] = [as_data(subjects[i]) for i in tier["data_subjects"]]
+    for period in data.get("retention", ()):
+        period["data_subjects"] = [as_data(subjects[i]) for i in period["data_subjects"]]
+        if "set_by" in period:
+            period["set_by"] = as_data(notice.retention_laws[period["set_by"]])
 
 
 def build_index(site: Site, hashes: dict[str, str]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..content.resolve import Notice, Site
 from ..content.schema import Contact, MainNotice, ServiceNotice
+from .retention import RetentionText, retention_text
 
 LIST_BUDGET = 60
 """Characters of names a row lists before it says "and N more": about two lines on a 360 px phone."""
@@ -28,7 +29,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Period:
-    """One retention period: its title and its Markdown text, shown as the notice writes it."""
+    """One retention period: who it is for and how long (Markdown), as the notice's own sentence says it."""
 
     title: str
     text: str
@@ -98,6 +99,13 @@ def rows_for(site: Site, notice: Notice, root: str) -> list[GlanceRow]:
     return service_rows(site, notice, notice.content, root)
 
 
+def glance_period(words: RetentionText) -> Period:
+    """A retention entry as the notice's sentence says it (retention.py), without repeating its label."""
+    if not words.structured:
+        return Period(words.label, full_stop(words.how_long))
+    return Period(words.label, words.sentence.split(": ", 1)[1])
+
+
 def service_rows(site: Site, notice: Notice, content: ServiceNotice, root: str) -> list[GlanceRow]:
     items = [item for tier in content.information_collected.tiers for item in tier.items]
     sensitive = any(i.special_category for i in items) or any(s.special_category for s in notice.sources)
@@ -114,7 +122,7 @@ def service_rows(site: Site, notice: Notice, content: ServiceNotice, root: str) 
     share = "When needed, with " + some_of(names, " and 1 other", " and {n} others") + "."
     if content.retention:
         keep = GlanceRow("How long we keep it", "", periods=tuple(
-            Period(period.title, full_stop(period.period)) for period in content.retention))
+            glance_period(retention_text(period, notice)) for period in content.retention))
     else:
         keep = GlanceRow("How long we keep it", "This notice does not say yet: you can ask"
                          " our Data Protection Officer.")

@@ -22,10 +22,19 @@ from markupsafe import Markup
 
 from ..content.bases import PurposeBases, provisions_once
 from ..content.resolve import Notice, Site
-from ..content.schema import Act, Contact, LawfulBasis, Organisation, ServiceNotice
+from ..content.schema import (
+    Act,
+    Contact,
+    DataSubject,
+    LawfulBasis,
+    Organisation,
+    RetentionPeriod,
+    ServiceNotice,
+)
 from .entry_data import PerEntry
 from .fragments import as_markup
 from .lawlinks import acts_by_id
+from .retention import retention_text
 
 DPV = "https://w3id.org/dpv#"
 EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
@@ -86,9 +95,13 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
         {"@type": data_types[item.special_category, item.criminal_offence], "rdfs:label": item.name}
         for tier in content.information_collected.tiers for item in tier.items
     ]
+    node["dpv:hasDataSubject"] = [_data_subject(subject) for subject in notice.data_subjects]
     node["dpv:hasDataSource"] = [
-        {**_kept(organisations, source.organisation, "dpv:ThirdPartyDataSource", _organisation),
-         "dct:description": source.data}
+        {**(_kept(organisations, source.organisation, "dpv:ThirdPartyDataSource", _organisation)
+            if source.organisation else {"@type": "dpv:ThirdPartyDataSource", "rdfs:label": source.category}),
+         "dct:description": source.data,
+         "dpv:hasPersonalData": {"@type": data_types[source.special_category, source.criminal_offence],
+                                 "rdfs:label": source.data}}
         for source in notice.sources
     ]
     node["dpv:hasRecipient"] = [
@@ -96,10 +109,7 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
          **({"dct:description": recipient.why} if recipient.why else {})}
         for recipient in notice.recipients
     ]
-    node["dpv:hasStorageCondition"] = [
-        {"@type": "dpv:StorageDuration", "rdfs:label": period.title, "dct:description": period.period}
-        for period in content.retention or []
-    ]
+    node["dpv:hasStorageCondition"] = [_storage(period, notice) for period in content.retention or []]
     node["dpv:hasApplicableLaw"] = [_law(act, site) for act in notice.acts]
     return node
 
@@ -152,6 +162,23 @@ def _data_types(special: bool, criminal: bool, base_url: str) -> list[str]:
     if criminal:
         types += ["dpv:SensitivePersonalData", criminal_offence_data_iri(base_url)]
     return types or ["dpv:PersonalData"]
+
+
+def _data_subject(subject: DataSubject) -> dict[str, Any]:
+    return {"@type": "dpv:DataSubject", "rdfs:label": subject.name, "dct:identifier": subject.id,
+            "dct:description": subject.description}
+
+
+def _storage(period: RetentionPeriod, notice: Notice) -> dict[str, Any]:
+    """A retention entry: its sentence, and whose information it is and the law that sets it, if said."""
+    said = retention_text(period, notice)
+    described: dict[str, Any] = {"@type": "dpv:StorageDuration", "rdfs:label": said.label,
+                                 "dct:description": said.sentence if said.structured else said.how_long}
+    if period.data_subjects:
+        described["dpv:hasDataSubject"] = [_data_subject(notice.subjects[s]) for s in period.data_subjects]
+    if said.law:
+        described["dpv:hasApplicableLaw"] = {"@id": said.law.url, "rdfs:label": said.law.title}
+    return described
 
 
 def _organisation(organisation: Organisation, kind: str) -> dict[str, Any]:

@@ -20,12 +20,14 @@ from typing import Protocol
 from ..content.resolve import Notice, Site
 from ..content.schema import DataTier, LawfulBasis, ServiceNotice
 from . import answers
+from .retention import retention_text, span_words
 
 COLUMNS = (
-    "notice", "notice_title", "notice_url", "version", "last_updated", "tier", "tier_title",
+    "notice", "notice_title", "notice_url", "version", "last_updated", "tier", "tier_title", "data_subjects",
     "data_categories", "special_category_data", "criminal_offence_data", "purposes",
     "article_6_lawful_bases", "article_9_conditions", "schedule_1_conditions", "criminal_offence_bases",
-    "lawful_basis_ids", "recipients", "sources", "retention", "transfers", "purpose_bases",
+    "lawful_basis_ids", "recipients", "sources", "retention", "retention_periods", "retention_runs_from",
+    "retention_set_by", "transfers", "purpose_bases",
 )
 """The column order, fixed: a spreadsheet or script reading the file can rely on it."""
 SEPARATOR = "; "
@@ -174,10 +176,11 @@ def notice_rows(site: Site, notice: Notice, register: RegisterNames) -> str:
     assert isinstance(content, ServiceNotice)
     # Most cells are the same on every tier's row of a notice: made (and quoted) once per notice.
     shared = _notice_cells(site, notice, content, register)
-    retention = _retention_by_tier(content)
+    retention = _retention_by_tier(notice, content)
+    sourced = _flagged_sources(notice)
     lines = []
     for tier in content.information_collected.tiers:
-        row = {**shared, **_tier_cells(tier), "retention": retention.get(tier.id, retention[None])}
+        row = {**shared, **_tier_cells(notice, tier, sourced), **retention.get(tier.id, retention[None])}
         lines.append(",".join(map(row.__getitem__, COLUMNS)) + "\r\n")
     return "".join(lines)
 
@@ -210,14 +213,27 @@ def _notice_cells(
         "criminal_offence_bases": bases(notice.criminal_offence),
         "lawful_basis_ids": safe_cell(" ".join(basis.id for basis in notice.lawful_bases)),
         "recipients": _listed([register.organisations[r.organisation.id] for r in notice.recipients]),
-        "sources": list_cell(f"{s.data} (from {s.organisation.name})" for s in notice.sources),
+        "sources": list_cell(f"{s.data} (from {s.name})" for s in notice.sources),
         "transfers": safe_cell(answers.transfers_cell(content.transfers)),
         "purpose_bases": list_cell(answers.purpose_bases_cell(notice.purposes, register.bases)),
     }
     return {column: csv_field(cell) for column, cell in cells.items()}
 
 
-def _tier_cells(tier: DataTier) -> dict[str, str]:
+def _flagged_sources(notice: Notice) -> tuple[list[str], list[str]]:
+    """What sources give that is special category, and criminal offence, data: on every tier's row, as a
+    source gives information for the whole notice."""
+    special, criminal = [], []
+    for source in notice.sources:
+        said = _one_line(f"{source.data} (from {source.name})")
+        if source.special_category:
+            special.append(said)
+        if source.criminal_offence:
+            criminal.append(said)
+    return special, criminal
+
+
+def _tier_cells(notice: Notice, tier: DataTier, sourced: tuple[list[str], list[str]]) -> dict[str, str]:
     """The cells of one tier of data, as CSV fields."""
     names, special, criminal = [], [], []
     for item in tier.items:
@@ -227,19 +243,37 @@ def _tier_cells(tier: DataTier) -> dict[str, str]:
             special.append(name)
         if item.criminal_offence:
             criminal.append(name)
+    subjects = ([notice.subjects[s] for s in tier.data_subjects] if tier.data_subjects
+                else list(notice.data_subjects))
     cells = {"tier": safe_cell(tier.id), "tier_title": safe_cell(tier.title or ""),
-             "data_categories": _listed(names), "special_category_data": _listed(special),
-             "criminal_offence_data": _listed(criminal)}
+             "data_subjects": list_cell(subject.name for subject in subjects),
+             "data_categories": _listed(names), "special_category_data": _listed(special + sourced[0]),
+             "criminal_offence_data": _listed(criminal + sourced[1])}
     return {column: csv_field(cell) for column, cell in cells.items()}
 
 
-def _retention_by_tier(content: ServiceNotice) -> dict[str | None, str]:
-    """Each tier's retention cell, by tier id: the periods written for that tier; under None, those
-    written for no tier in particular, which a tier with none of its own shows."""
-    lines: dict[str | None, list[str]] = {None: []}
+_RETENTION_COLUMNS = ("retention", "retention_periods", "retention_runs_from", "retention_set_by")
+
+
+def _retention_by_tier(notice: Notice, content: ServiceNotice) -> dict[str | None, dict[str, str]]:
+    """Each tier's retention cells, by tier id: the periods written for that tier; under None, those
+    written for no tier in particular, which a tier with none of its own shows. `retention` has each
+    entry's sentence (without its full stop, so entries join cleanly); the other columns each entry's
+    period in numbers, the event it runs from and the law that sets it, each after the entry's name."""
+    cells: dict[str | None, dict[str, list[str]]] = {None: {column: [] for column in _RETENTION_COLUMNS}}
     for period in content.retention or []:
-        lines.setdefault(period.tier, []).append(_one_line(f"{period.title}: {period.period}"))
-    return {tier: csv_field(_listed(periods)) for tier, periods in lines.items()}
+        said = retention_text(period, notice)
+        tier = cells.setdefault(period.tier, {column: [] for column in _RETENTION_COLUMNS})
+        tier["retention"].append(_one_line(said.sentence).removesuffix("."))
+        label = _one_line(said.label)
+        if not isinstance(period.period, str):
+            tier["retention_periods"].append(f"{label}: {span_words(period.period)}")
+        if period.runs_from:
+            tier["retention_runs_from"].append(_one_line(f"{label}: {period.runs_from}"))
+        if said.law:
+            tier["retention_set_by"].append(_one_line(f"{label}: {said.law.title}"))
+    return {tier: {column: csv_field(_listed(lines)) for column, lines in columns.items()}
+            for tier, columns in cells.items()}
 
 
 def csv_line(cells: Iterable[str]) -> str:

@@ -97,7 +97,7 @@ class NoticeOutline(NamedTuple):
     acts: tuple[str, ...]
     contacts: tuple[str, ...]
     recipients: tuple[tuple[str, str | None], ...]
-    sources: tuple[tuple[str, str, bool, bool], ...]
+    sources: tuple[tuple[str | None, str, bool, bool, str | None], ...]
 
 
 def outline_of(notice: Notice) -> NoticeOutline:
@@ -109,7 +109,8 @@ def outline_of(notice: Notice) -> NoticeOutline:
         _ids(notice.users), _ids(notice.article_6), _ids(notice.article_9),
         _ids(notice.schedule_1), _ids(notice.criminal_offence), _ids(notice.acts), _ids(notice.contacts),
         tuple([(r.organisation.id, r.why) for r in notice.recipients]),
-        tuple([(s.organisation.id, s.data, s.special_category, s.criminal_offence) for s in notice.sources]),
+        tuple([(s.organisation.id if s.organisation else None, s.data, s.special_category, s.criminal_offence,
+                s.category) for s in notice.sources]),
     )
 
 
@@ -125,8 +126,8 @@ def notice_from(outline: NoticeOutline, registers: Registers) -> Notice:
         criminal_offence=tuple(map(basis, outline.criminal_offence)),
         acts=tuple(map(registers.acts.__getitem__, outline.acts)),
         recipients=tuple([Recipient(organisation(i), why) for i, why in outline.recipients]),
-        sources=tuple([Source(organisation(i), data, special, criminal)
-                       for i, data, special, criminal in outline.sources]),
+        sources=tuple([Source(organisation(i) if i else None, data, special, criminal, category)
+                       for i, data, special, criminal, category in outline.sources]),
         contacts=tuple(map(registers.contacts.__getitem__, outline.contacts)),
     )
 

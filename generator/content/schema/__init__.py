@@ -49,6 +49,9 @@ from .fields import (
     CriminalRef as CriminalRef,
 )
 from .fields import (
+    DataSubjectRef as DataSubjectRef,
+)
+from .fields import (
     Email as Email,
 )
 from .fields import (
@@ -86,6 +89,9 @@ from .fields import (
 )
 from .notices import (
     NOTICE_MODELS as NOTICE_MODELS,
+)
+from .notices import (
+    UNION_TAGS as UNION_TAGS,
 )
 from .notices import (
     Change as Change,
@@ -130,6 +136,9 @@ from .notices import (
     RetentionPeriod as RetentionPeriod,
 )
 from .notices import (
+    RetentionSpan as RetentionSpan,
+)
+from .notices import (
     Right as Right,
 )
 from .notices import (
@@ -170,6 +179,12 @@ from .registers import (
 )
 from .registers import (
     Contact as Contact,
+)
+from .registers import (
+    DataSubject as DataSubject,
+)
+from .registers import (
+    DataSubjectsFile as DataSubjectsFile,
 )
 from .registers import (
     LawfulBasesFile as LawfulBasesFile,

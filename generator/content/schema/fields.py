@@ -28,6 +28,7 @@ REGISTER_FILES = {
     "lawful_bases": "content/definitions/lawful-bases.yaml",
     "legislation": "content/definitions/legislation.yaml",
     "organisations": "content/definitions/organisations.yaml",
+    "data_subjects": "content/definitions/data-subjects.yaml",
     "contacts": "content/site.yaml",
 }
 _KIND_NOUNS = {
@@ -40,6 +41,7 @@ _REGISTER_NOUNS = {
     "lawful_bases": "lawful basis",
     "legislation": "Act or regulation",
     "organisations": "organisation",
+    "data_subjects": "data subject",
     "contacts": "contact",
 }
 
@@ -210,6 +212,8 @@ OrganisationRef = Annotated[str, _reference_field("organisations"),
                             AfterValidator(_reference_check("organisations"))]
 ActRef = Annotated[str, _reference_field("legislation"), AfterValidator(_reference_check("legislation"))]
 ContactRef = Annotated[str, _reference_field("contacts"), AfterValidator(_reference_check("contacts"))]
+DataSubjectRef = Annotated[str, _reference_field("data_subjects"),
+                           AfterValidator(_reference_check("data_subjects"))]
 Article6Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-6",)))]
 Article9Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("article-9",)))]
 Schedule1Ref = Annotated[str, _BASES, AfterValidator(_reference_check("lawful_bases", ("schedule-1",)))]

@@ -135,6 +135,19 @@ class OrganisationsFile(Model):
     organisations: list[Organisation]
 
 
+class DataSubject(Model):
+    """A category of people whose information a notice is about, such as children or foster carers."""
+
+    id: Id
+    name: Text = Field(description="The category's name as the notices show it, e.g. 'Foster carers'.")
+    description: Text = Field(description="Who is in it, in plain words, e.g. 'People we have approved to"
+                              " foster'.")
+
+
+class DataSubjectsFile(Model):
+    data_subjects: list[DataSubject]
+
+
 # --- Site ------------------------------------------------------------------------------
 
 
