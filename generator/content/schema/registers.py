@@ -112,6 +112,14 @@ class AccessibilityStatement(Model):
     known_issues: list[Text] = Field(default_factory=list)
 
 
+class ReadingAgeTargets(Model):
+    """The reading ages `notices check` warns above (reading age = Flesch–Kincaid grade + 5)."""
+
+    notices: float = Field(12, ge=5, le=25, description="The most a full notice's sections should need.")
+    young_people: float = Field(9, ge=5, le=25, description="The most a young people's version's sections"
+                                " should need.")
+
+
 class SiteFile(Model):
     title: Text = Field(description="The site's name, shown in every page header.")
     controller: OrganisationRef = Field(description="The organisation that is the data controller.")
@@ -121,3 +129,5 @@ class SiteFile(Model):
     regulator: ContactRef = Field(description="The supervisory authority's contact (the ICO).")
     contacts: list[Contact]
     accessibility: AccessibilityStatement
+    reading_age: ReadingAgeTargets = Field(default_factory=ReadingAgeTargets, description="Reading-age"
+                                           " targets for `notices check` (see docs/young-people.md).")
