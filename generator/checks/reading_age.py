@@ -223,8 +223,9 @@ def read_file(source: SourceFile, label: str, title: str, model: type, young: bo
                    hardest_all)
 
 
-def _difficulty(sentence: Sentence) -> tuple[float, int]:
-    return (sentence.figures.grade, sentence.figures.words)
+def _difficulty(sentence: Sentence) -> tuple[bool, float, int]:
+    """Hardest first; a sentence of three words or fewer ("For example:") is never the hardest."""
+    return (sentence.figures.words > 3, sentence.figures.grade, sentence.figures.words)
 
 
 def _short(text: str, limit: int = 80) -> str:

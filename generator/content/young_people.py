@@ -132,8 +132,9 @@ def _unknown(source: SourceFile, location: Location, kind: str, value: str,
     noun = _NOUN[kind]
     if not known:
         where = source.key_position(location) if key else source.position(location)
-        diagnostics.error(source.path, where, f"the full notice has no {kind}, so '{value}' cannot be"
-                          f" named here", f"take '{value}' out")
+        diagnostics.error(source.path, where, f"the full notice has no {kind}"
+                          f"{' with an id' if kind == 'purposes' else ''}, so '{value}' cannot be named here",
+                          f"take '{value}' out, or give the full notice's {noun} the id '{value}'")
         return
     if key:
         close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
