@@ -4,9 +4,9 @@ A version is read with its notice (one_notice.py for a service notice, build.py 
 checked against its model like any content file, then against the full notice: every purpose
 (by its `id`), every recipient (by its organisation id) and, for the main notice, every right (by
 its kind) must be named in one of its sections or left out with a reason. An id the full notice does
-not have is an error (it would explain something the notice no longer says); an item of the full
-notice that the version neither names nor leaves out is a warning [young-people]: the notice gained
-something the children it is about are not told.
+not have is a warning (it would explain something the notice no longer says), and so is an item of the
+full notice that the version neither names nor leaves out [young-people]: the notice gained something
+the children it is about are not told. Warnings, not errors: editing a notice never stops the build.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics
 from . import schema
-from .checked_files import load_checked, report_duplicate_ids, report_unknown_id, validate_file
+from .checked_files import load_checked, report_duplicate_ids, validate_file
 from .load import Location, SourceFile
 from .prose import check_markdown
 from .schema.young_people import YoungPeopleVersion
@@ -100,8 +100,8 @@ def read_young_version(
 
 def check_coverage(source: SourceFile, version: YoungPeopleVersion, full: FullItems,
                    notice_source: SourceFile, diagnostics: Diagnostics) -> None:
-    """Every id named must be in the full notice (error); every item of the full notice must be named or
-    left out (warning at `sections:`)."""
+    """Every id named must be in the full notice, and every item of the full notice must be named or left
+    out (warnings, the latter at `sections:`)."""
     for kind in KINDS:
         known: dict[str, tuple[int, int]] = getattr(full, kind)
         named: set[str] = set()
@@ -114,9 +114,10 @@ def check_coverage(source: SourceFile, version: YoungPeopleVersion, full: FullIt
             if value not in known:
                 _unknown(source, ("left_out", kind, value), kind, value, known, diagnostics, key=True)
             elif value in named:
-                diagnostics.error(source.path, source.key_position(("left_out", kind, value)),
-                                  f"the {_NOUN[kind]} '{value}' is both explained and left out",
-                                  "take it out of `left_out:`, or out of the section that names it")
+                diagnostics.warning(source.path, source.key_position(("left_out", kind, value)),
+                                    f"the {_NOUN[kind]} '{value}' is both explained and left out [{RULE}]",
+                                    "take it out of `left_out:`, or out of the section that names it",
+                                    rule=RULE)
         for value, (line, _) in known.items():
             if value not in named and value not in version.left_out.model_dump()[kind]:
                 diagnostics.warning(
@@ -129,21 +130,20 @@ def check_coverage(source: SourceFile, version: YoungPeopleVersion, full: FullIt
 
 def _unknown(source: SourceFile, location: Location, kind: str, value: str,
              known: dict[str, tuple[int, int]], diagnostics: Diagnostics, key: bool = False) -> None:
+    """An id the full notice does not have: a warning, so that taking an item out of a notice never
+    stops the build, but the version is told it now explains something the notice no longer says."""
     noun = _NOUN[kind]
+    where = source.key_position(location) if key else source.position(location)
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
     if not known:
-        where = source.key_position(location) if key else source.position(location)
-        diagnostics.error(source.path, where, f"the full notice has no {kind}"
-                          f"{' with an id' if kind == 'purposes' else ''}, so '{value}' cannot be named here",
-                          f"take '{value}' out, or give the full notice's {noun} the id '{value}'")
-        return
-    if key:
-        close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-        diagnostics.error(source.path, source.key_position(location), f"unknown {noun} '{value}': the full"
-                          " notice does not list it", f"did you mean '{close[0]}'?" if close else
-                          f"use one of the ids under `{_WHERE[kind]}` of the full notice: {', '.join(known)}")
-        return
-    report_unknown_id(source, location, noun, value, list(known), _WHERE[kind] + " of the full notice",
-                      diagnostics)
+        hint = f"take '{value}' out, or give the full notice's {noun} the id '{value}'"
+    elif close:
+        hint = f"did you mean '{close[0]}'?"
+    else:
+        hint = (f"take it out, or use one of the ids under `{_WHERE[kind]}` of the full notice:"
+                f" {', '.join(known)}")
+    diagnostics.warning(source.path, where, f"unknown {noun} '{value}': the full notice does not list it"
+                        f" [{RULE}]", hint, rule=RULE)
 
 
 def orphan_versions(root: Path, slugs: set[str], diagnostics: Diagnostics) -> None:
@@ -154,7 +154,7 @@ def orphan_versions(root: Path, slugs: set[str], diagnostics: Diagnostics) -> No
     for path in sorted(folder.iterdir(), key=str):
         if path.suffix == ".yml" or (path.suffix == ".yaml" and path.stem not in slugs):
             close = difflib.get_close_matches(path.stem, sorted(slugs), n=1, cutoff=0.6)
-            diagnostics.error(path, (1, 1), f"no notice has the slug '{path.stem}', so this young people's"
-                              " version would never be shown", f"name the file {close[0]}.yaml, after its"
-                              " notice's slug" if close and path.suffix == ".yaml" else
-                              "name the file after its notice's slug, ending in .yaml")
+            diagnostics.warning(path, (1, 1), f"no notice has the slug '{path.stem}', so this young people's"
+                                f" version is not shown [{RULE}]", f"name the file {close[0]}.yaml, after its"
+                                " notice's slug" if close and path.suffix == ".yaml" else
+                                "name the file after its notice's slug, ending in .yaml", rule=RULE)
