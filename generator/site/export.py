@@ -211,6 +211,9 @@ def build_index(site: Site, hashes: dict[str, str]) -> dict[str, Any]:
         "base_url": base, "feed": base + FEED_FILE, "processing_register": base + REGISTER_FILE,
         "notice_schema": base + NOTICE_SCHEMA, "notices": entries})
     dumped: dict[str, Any] = index.model_dump(mode="json", by_alias=True)
+    for entry in dumped["notices"]:  # only a notice with a young people's version has the key
+        if entry["young_people_url"] is None:
+            del entry["young_people_url"]
     return {"$schema": dumped.pop("$schema"), **dumped}
 
 
