@@ -196,19 +196,18 @@ def read_file(source: SourceFile, label: str, title: str, model: type, young: bo
     """One file's figures; a warning for each section above `target`."""
     fields = notice_fields(source.data, model, young)
     by_section: dict[str, list[tuple[Location, str, Figures]]] = {}
-    sentences: list[Sentence] = []
+    sentences: dict[str, list[tuple[Location, str, Figures]]] = {}
     for name, location, text in fields:
         by_section.setdefault(name, []).append((location, text, measure(text)))
-        for sentence in sentences_of(text):
-            line = written_at(source, location, sentence[:40])[0]
-            sentences.append(Sentence(sentence, line, measure(sentence)))
+        sentences.setdefault(name, []).extend((location, sentence, measure(sentence))
+                                              for sentence in sentences_of(text))
     sections = []
     for name, measured in by_section.items():
         figures = sum((f for _, _, f in measured), Figures())
         hardest_field = max(measured, key=lambda m: (m[2].grade, m[2].words))
         line, column = source.position(hardest_field[0])
-        own = [s for s in sentences for loc, text, _ in measured if s.text in text]
-        hardest = max(own, key=_difficulty, default=None)
+        own = sentences[name]
+        hardest = _placed(source, max(own, key=_difficulty)) if own else None
         sections.append(Section(name, line, column, figures, hardest))
         if figures.words and figures.age > target:
             quoted = f"; its hardest sentence: '{_short(hardest.text)}'" if hardest else ""
@@ -218,14 +217,22 @@ def read_file(source: SourceFile, label: str, title: str, model: type, young: bo
                                 f" {target:g}{quoted} [{RULE}]",
                                 "use shorter sentences and everyday words", rule=RULE)
     total = sum((s.figures for s in sections), Figures())
-    hardest_all = tuple(sorted(sentences, key=_difficulty, reverse=True)[:HARDEST])
+    every = [sentence for own in sentences.values() for sentence in own]
+    hardest_all = tuple(_placed(source, s) for s in sorted(every, key=_difficulty, reverse=True)[:HARDEST])
     return Reading(label, title, diagnostics.relative(source.path), young, target, total, tuple(sections),
                    hardest_all)
 
 
-def _difficulty(sentence: Sentence) -> tuple[bool, float, int]:
+def _placed(source: SourceFile, sentence: tuple[Location, str, Figures]) -> Sentence:
+    """A sentence with the line it is written on (looked for only for the few that are shown)."""
+    location, text, figures = sentence
+    return Sentence(text, written_at(source, location, text[:40])[0], figures)
+
+
+def _difficulty(sentence: tuple[Location, str, Figures]) -> tuple[bool, float, int]:
     """Hardest first; a sentence of three words or fewer ("For example:") is never the hardest."""
-    return (sentence.figures.words > 3, sentence.figures.grade, sentence.figures.words)
+    figures = sentence[2]
+    return (figures.words > 3, figures.grade, figures.words)
 
 
 def _short(text: str, limit: int = 80) -> str:
