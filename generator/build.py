@@ -27,6 +27,7 @@ from .content.load import SourceFile
 from .content.notice_files import NoticeRead, check_together, notice_paths, read_notice_file
 from .content.resolve import Registers, Site, in_site_order, resolve_notice, site_of
 from .content.validate import SharedContent, valid_content, validate_shared
+from .content.young_people import orphan_versions, young_slugs
 from .diagnostics import Diagnostic, Diagnostics
 from .one_notice import NoticeDone, Shared, Sound, find_main, take_through
 from .preview.cache import MADE_WHEN_ASKED, LazyFiles, PreviewCache
@@ -41,6 +42,7 @@ from .site.render import render_listings
 from .site.site_folder import WrittenFiles
 from .site.summary import notice_from
 from .site.write import InMemory, Output, Staging
+from .site.young_pages import make_young_page
 
 if TYPE_CHECKING:
     import jinja2
@@ -186,11 +188,12 @@ def _start(run: _Run, main_path: Path | None, rows: processing.Rows) -> tuple[Sh
         valid.site = valid.site.model_copy(update={"base_url": run.base_url})
     registers = Registers.of(valid)
     resolved = resolve_notice(main, registers)
-    site = site_of(valid, registers, [resolved])
+    site = replace(site_of(valid, registers, [resolved]), young_people=young_slugs(run.root))
     templates = templates_folder(run.root)
     env = run.env or create_environment(templates)
+    # Once, before the workers fork, so that none compiles them again:
     PageRenderer(site, env, templates, run.root, plan_pages(site)).compile(
-        also=("service-notice.html",))  # once, before the workers fork, so that none compiles them again
+        also=("service-notice.html", "young-people.html"))
     shared.sound = Sound(site, resolved, source, registers, env, templates, datetime.date.today(), run.output,
                          rows, processing.register_names(site))
     return shared, main_read
@@ -243,6 +246,8 @@ def _finish(run: _Run, shared: Shared, paths: list[Path], reads: list[ReadNotice
     sources = dict(run.content.sources)
     check_together(run.root / "content" / "notices", paths, [read[0] for read in reads if read], sources,
                    diagnostics)
+    orphan_versions(run.root, {read[0].slug for read in reads if read and isinstance(read[0].slug, str)},
+                    diagnostics)
     if diagnostics.errors or shared.sound is None:
         return BuildResult(diagnostics)
     return _site_wide(run, shared.sound, list(done.values()), sources, diagnostics)
@@ -258,6 +263,14 @@ def _site_wide(run: _Run, sound: Sound, done: list[NoticeDone], sources: dict[st
     result.notes += check_policy_document(site, sources["site"], sound.today, diagnostics)
     made = {f"{notice.read.slug}/index.html": notice.rendered for notice in done if notice.rendered}
     scans: dict[str, PageScan] = {}
+    renderer = PageRenderer(site, sound.env, sound.templates, run.root, (), scan=True)
+    young, problems = make_young_page(run.root, sound.main, sound.main_source, run.content.context, renderer,
+                                      run.output)
+    diagnostics.items += problems
+    if young is not None:  # the main notice's is made here, like its rules (a service notice's with it)
+        made[f"{sound.main.slug}/young-people/index.html"] = young
+        diagnostics.items += young.problems
+        scans.update(young.scans)
     defer = run.cache.deferrable() if run.cache is not None else None
     later = render_listings(site, sound.templates, diagnostics, sound.env, scans=scans, output=run.output,
                             made=made, rows=sound.rows, workers=run.workers, defer=defer)

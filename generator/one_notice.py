@@ -32,6 +32,7 @@ from .site.pages import PageRenderer, Rendered, notice_page
 from .site.render import write_out
 from .site.summary import NoticeOutline, NumberedOutcomes, SentOutcomes, outline_of
 from .site.write import Output
+from .site.young_pages import make_young_page, merge_into
 
 HEAD = 4096
 """How much of each file `find_main` reads first: `kind:` is near the top of every notice we know of."""
@@ -104,6 +105,11 @@ def take_through(path: Path, shared: Shared) -> NoticeDone:
     done.outcomes = shared.outcomes.send(result.outcomes)  # most are the same everywhere: sent by number
     renderer = PageRenderer(site, sound.env, sound.templates, shared.root, (), scan=True)
     done.rendered = write_out(renderer.page(notice_page(resolved)), sound.staging)
+    young, young_problems = make_young_page(shared.root, resolved, read.source, shared.context, renderer,
+                                            sound.staging)
+    done.check_problems += young_problems
+    if young is not None:
+        merge_into(done.rendered, young)
     done.rows = sound.rows.write(processing.notice_rows(site, resolved, sound.register_names).encode())
     done.outline = outline_of(resolved)
     return done

@@ -84,6 +84,7 @@ def visits(browser: Any, served: str, built_site: Path) -> dict[str, dict[str, A
 def test_the_site_has_pages_to_visit(built_site: Path) -> None:
     assert len(site_pages(built_site)) >= 8
     assert "appropriate-policy-document/" in site_pages(built_site)
+    assert "prevention-and-early-help/young-people/" in site_pages(built_site)  # a young people's version
 
 
 def test_the_not_found_page_is_styled_at_any_depth(browser: Any, served: str) -> None:

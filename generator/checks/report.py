@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from ..site.environment import create_environment, long_date
 from ..site.site_folder import UnsafeOutput, check_output_folder, read_exactly, replace_file
 from ..world import describe, plain_errors, shown
 from .compliance import ComplianceReport
+from .reading_age import FORMULA, Reading
 from .register_status import CANNOT_JUDGE, register_lines
 from .requirements import Status
 
@@ -79,7 +81,8 @@ def compliance_json(items: list[Diagnostic], report: ComplianceReport | None) ->
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def render_report(report: ComplianceReport, site: Site, findings: list[Diagnostic], templates: Path) -> str:
+def render_report(report: ComplianceReport, site: Site, findings: list[Diagnostic], templates: Path,
+                  readings: Sequence[Reading] = ()) -> str:
     """The staff report page, from templates/report/compliance.html."""
     env = create_environment(templates)
     by_path: dict[str, list[Diagnostic]] = {}
@@ -89,18 +92,18 @@ def render_report(report: ComplianceReport, site: Site, findings: list[Diagnosti
     counts = {status.value: report.count(status) for status in Status}
     return env.get_template(REPORT_TEMPLATE).render(
         report=report, site=site, findings=by_path, counts=counts, marker=REPORT_MARKER,
-        checked=long_date(report.checked), cannot_judge=CANNOT_JUDGE,
+        checked=long_date(report.checked), cannot_judge=CANNOT_JUDGE, readings=readings, formula=FORMULA,
     )
 
 
 def write_report(report: ComplianceReport, site: Site, findings: list[Diagnostic], templates: Path,
-                 folder: Path) -> Path:
+                 folder: Path, readings: Sequence[Reading] = ()) -> Path:
     """Write DIR/index.html and nothing else, refusing a folder that holds the project, and an
     index.html that is a link or not a report this tool wrote."""
     check_output_folder(folder)
     target = folder / "index.html"
     _check_ours(target)
-    html = render_report(report, site, findings, templates)
+    html = render_report(report, site, findings, templates, readings)
     with plain_errors(f"cannot write the report into {shown(folder)}", again="run the check again"):
         folder.mkdir(parents=True, exist_ok=True)
         replace_file(target, html.encode("utf-8"))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..build import BuildResult, check
+from ..checks.reading_age import Reading, check_reading_age, reading_table
 from ..checks.report import compliance_json, compliance_table, write_report
 from ..diagnostics import Diagnostic, format_diagnostics
 from ..project import templates_folder
@@ -32,9 +33,10 @@ def run_check(root: Path, args: argparse.Namespace, output_format: str) -> int:
     result = check(root)
     if not _compare_with_previous(result, root, args):
         return EXIT_USAGE
+    readings = _reading_age(result, root)
     items = result.diagnostics.sorted()
     _print_diagnostics(result, items, args, output_format)
-    if not _print_compliance(result, items, root, args, output_format):
+    if not _print_compliance(result, items, root, args, output_format, readings):
         return EXIT_USAGE
     if result.diagnostics.has_errors(args.strict):
         return EXIT_CONTENT
@@ -56,6 +58,15 @@ def _compare_with_previous(result: BuildResult, root: Path, args: argparse.Names
     return True
 
 
+def _reading_age(result: BuildResult, root: Path) -> list[Reading]:
+    """Every notice's reading age, and its young people's version's (warnings for what is above
+    target); none when the content has errors."""
+    if result.compliance is None or result.site is None or result.diagnostics.errors:
+        return []
+    notices = [(root / n.path, n.slug, n.title) for n in result.compliance.notices]
+    return check_reading_age(root, result.site.config, notices, result.diagnostics)
+
+
 def _print_diagnostics(result: BuildResult, items: list[Diagnostic], args: argparse.Namespace,
                        output_format: str) -> None:
     """The problems: JSON on stdout (with the table under --compliance), else text on stderr."""
@@ -66,7 +77,7 @@ def _print_diagnostics(result: BuildResult, items: list[Diagnostic], args: argpa
 
 
 def _print_compliance(result: BuildResult, items: list[Diagnostic], root: Path, args: argparse.Namespace,
-                      output_format: str) -> bool:
+                      output_format: str, readings: list[Reading]) -> bool:
     """The compliance table (text output), and the staff report under --html.
     False (after saying why) when the report cannot be written."""
     if result.compliance is None or result.site is None:
@@ -74,9 +85,11 @@ def _print_compliance(result: BuildResult, items: list[Diagnostic], root: Path, 
     if output_format != "json":
         sys.stderr.flush()
         print(compliance_table(result.compliance))
+        if readings:
+            print(reading_table(readings))
     if args.html:
         try:
-            written = _write_report(result, items, root, args.html.resolve())
+            written = _write_report(result, items, root, args.html.resolve(), readings)
         except (OSError, ValueError, UnsafeOutput) as exc:
             print(f"notices: error: {exc}", file=sys.stderr)
             return False
@@ -98,7 +111,8 @@ def _print_summary(result: BuildResult, args: argparse.Namespace, output_format:
         print(f"Note: {note[:1].upper()}{note[1:]}.", file=sys.stderr)
 
 
-def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path) -> Path:
+def _write_report(result: BuildResult, items: list[Diagnostic], root: Path, folder: Path,
+                  readings: list[Reading]) -> Path:
     """The staff compliance report (it sees each service notice's summary, as the listing pages do)."""
     assert result.compliance is not None and result.site is not None
-    return write_report(result.compliance, result.site, items, templates_folder(root), folder)
+    return write_report(result.compliance, result.site, items, templates_folder(root), folder, readings)

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 from ..site.site_folder import UnsafeOutput, read_exactly, replace_file
 from ..world import plain_errors, shown
 from . import schema
+from .schema.young_people import YoungPeopleVersion
 
 SCHEMA_FOLDER = "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -40,6 +41,8 @@ CONTENT_SCHEMAS: dict[str, tuple[Any, str, str]] = {
     "data-subjects": (schema.DataSubjectsFile, "Data subjects register",
                       "content/definitions/data-subjects.yaml: each category of people the notices are"
                       " about, once."),
+    "young-people": (YoungPeopleVersion, "Young people's version",
+                     "content/young-people/<slug>.yaml: the notice <slug> for the children it is about."),
 }
 """File stem -> (model, title, description) for each schemas/<stem>.schema.json."""
 

@@ -113,6 +113,8 @@ class Site:
     organisations: tuple[Organisation, ...]
     notices: tuple[Notice, ...]
     cache: BuildCache = field(default_factory=BuildCache, compare=False, repr=False)
+    young_people: frozenset[str] = frozenset()
+    """The slugs of the notices that have a young people's version (content/young-people/)."""
     """What this build works out once for every notice (entry_data.py): a new site, a new cache."""
 
     @property

@@ -76,7 +76,8 @@ class PreviewCache:
         shared_files = [content / "site.yaml", *sorted((content / "definitions").glob("*")),
                         *([main_path] if main_path else [])]
         templates = _tree_state(templates_folder(root))
-        shared = (base_url, datetime.date.today(), [(path, _stat(path)) for path in shared_files], templates)
+        shared = (base_url, datetime.date.today(), [(path, _stat(path)) for path in shared_files], templates,
+                  _tree_state(content / "young-people"))  # a notice's young people's page is made with it
         if self.shared is not None and templates != self.shared[3] and env is not None and env.cache:
             env.cache.clear()  # a template keeps the macros it imported: load them all again
         if shared != self.shared:

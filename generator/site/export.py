@@ -165,6 +165,8 @@ class IndexEntry(schema.Model):
     summary: str
     url: str = Field(description="The notice's page.")
     data_url: str = Field(description="The notice as data (its notice.json).")
+    young_people_url: str | None = Field(None, description="Its version for children and young people, if it"
+                                         " has one (content/young-people/).")
     version: str
     last_updated: datetime.date
     changes: int = Field(ge=0, description="How many entries the notice's change list has.")
@@ -285,6 +287,8 @@ def build_index(site: Site, hashes: dict[str, str]) -> dict[str, Any]:
             slug=notice.slug, kind="main" if notice.is_main else "service", title=notice.title,
             summary=content.summary, url=notice_url(site, notice),
             data_url=notice_url(site, notice, NOTICE_FILE),
+            young_people_url=notice_url(site, notice, "young-people/") if notice.slug in site.young_people
+            else None,
             version=content.version, last_updated=content.last_updated, changes=len(content.changes),
             latest_change=max((c.date for c in content.changes), default=None),
             content_hash=hashes[notice.slug]))
@@ -293,6 +297,9 @@ def build_index(site: Site, hashes: dict[str, str]) -> dict[str, Any]:
         "base_url": base, "feed": base + FEED_FILE, "processing_register": base + REGISTER_FILE,
         "notice_schema": base + NOTICE_SCHEMA, "notices": entries})
     dumped: dict[str, Any] = index.model_dump(mode="json", by_alias=True)
+    for entry in dumped["notices"]:  # only a notice with a young people's version has the key
+        if entry["young_people_url"] is None:
+            del entry["young_people_url"]
     return {"$schema": dumped.pop("$schema"), **dumped}
 
 

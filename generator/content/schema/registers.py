@@ -189,6 +189,12 @@ class JointController(Model):
         None, description="The essence of the arrangement between the joint controllers, in plain words: who"
         " does what, and who people can contact (UK GDPR Article 26(2)). Left empty while it is not yet"
         " confirmed: the compliance check reports the gap, and the page does not name the body.")
+class ReadingAgeTargets(Model):
+    """The reading ages `notices check` warns above (reading age = Flesch–Kincaid grade + 5)."""
+
+    notices: float = Field(12, ge=5, le=25, description="The most a full notice's sections should need.")
+    young_people: float = Field(9, ge=5, le=25, description="The most a young people's version's sections"
+                                " should need.")
 
 
 class SiteFile(Model):
@@ -226,3 +232,5 @@ class SiteFile(Model):
         None, description="The appropriate policy document (DPA 2018 Schedule 1 Part 4): with it, the site"
         " has an /appropriate-policy-document/ page that every notice relying on a condition needing one"
         " links to (docs/appropriate-policy-document.md).")
+    reading_age: ReadingAgeTargets = Field(default_factory=ReadingAgeTargets, description="Reading-age"
+                                           " targets for `notices check` (see docs/young-people.md).")
