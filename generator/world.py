@@ -11,10 +11,12 @@ import errno
 import fcntl
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 
 class WorldError(Exception):
@@ -128,6 +130,21 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
+class _QuietTermination:
+    """Where Python ignores exceptions (a weakref callback in the import system, a __del__), a SIGTERM's
+    Terminated would only print "Exception ignored … Traceback" and the command would go on: this hook
+    keeps it quiet and remembers it, so the command still ends with the signal's exit code."""
+
+    def __init__(self) -> None:
+        self.swallowed = False
+
+    def __call__(self, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, Terminated):
+            self.swallowed = True
+        else:
+            sys.__unraisablehook__(unraisable)
+
+
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
     """While inside, SIGTERM ends the command as Ctrl-C does (in the main thread only)."""
@@ -136,7 +153,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
     except ValueError:  # not the main thread
         yield
         return
+    quiet = _QuietTermination()
+    previous_hook, sys.unraisablehook = sys.unraisablehook, quiet
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
+    if quiet.swallowed:
+        raise Terminated
