@@ -4,8 +4,8 @@ Only the prose the Trust writes is measured: every Markdown field of a notice, i
 purposes and its reasons for sharing (register wording, which is the law's, never appears in a notice).
 Reading age is the Flesch–Kincaid grade + 5 (a US school grade is roughly the age minus 5); a section
 above its target (site.yaml `reading_age:`: 12 for notices, 9 for young people's versions) is a warning
-[reading-age] at its hardest field. Syllables are counted by textstat 0.7.4, which uses pyphen's
-dictionaries (shipped with pyphen: nothing is downloaded); the counts are ours, so that a section's
+[reading-age] at its hardest field. Syllables are counted with pyphen's English
+dictionary (shipped with pyphen: nothing is downloaded); the counts are ours, so that a section's
 figures add up from its fields.
 
 Run by `notices check` only (not by the build or the preview): the figures are for staff.
@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import functools
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyphen
 
 from ..content import schema
 from ..content.load import Location, SourceFile, load_yaml
@@ -29,9 +30,11 @@ from ..content.schema.young_people import YoungPeopleVersion
 from ..content.young_people import young_folder
 from ..diagnostics import Diagnostics
 
-with warnings.catch_warnings():  # textstat 0.7.4 imports pkg_resources, which warns that it is old
-    warnings.simplefilter("ignore")
-    import textstat
+_HYPHENATION = pyphen.Pyphen(lang="en_US")
+"""Syllables are the pieces pyphen's English hyphenation dictionary (shipped with pyphen) cuts a word
+into: the count textstat makes, without textstat, whose releases either import the removed
+pkg_resources or download NLTK's dictionary on first use."""
+_NOT_IN_A_WORD = re.compile(r"[^\w\s'’]")
 
 RULE = "reading-age"
 FORMULA = "reading age = Flesch–Kincaid grade + 5"
@@ -125,7 +128,8 @@ def measure(text: str) -> Figures:
 
 @functools.cache
 def _syllables(word: str) -> int:
-    return max(1, int(textstat.syllable_count(word)))
+    pieces = _NOT_IN_A_WORD.sub("", word).split()
+    return max(1, sum(len(_HYPHENATION.positions(piece)) + 1 for piece in pieces))
 
 
 def plain(markdown: str) -> str:
