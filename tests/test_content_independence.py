@@ -180,7 +180,8 @@ def test_new_notices_keep_the_content_tests_green(tmp_path: Path) -> None:
     assert "Foster carers: 10 years; If you are not approved: 3 years" in register
 
     environment = {**os.environ, "PYTHONPATH": str(checkout)}  # the copy's generator and tests
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *CONTENT_TESTS],
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
+                          *CONTENT_TESTS],
                          cwd=checkout, env=environment, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "skipped" not in run.stdout and "deselected" not in run.stdout
