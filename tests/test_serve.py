@@ -26,6 +26,8 @@ from conftest import FIXTURE, notices
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError, websocket_connect
 
+from generator.preview.saves import QUIET_MS
+
 NOTICE = Path("content/notices/main.yaml")
 PAGE = "/privacy-notice/"
 TITLE_LINE = "title: Privacy notice\n"
@@ -173,12 +175,17 @@ def test_serve_says_where_it_listens_and_that_only_this_computer_can_see_it(serv
 
 
 def test_a_burst_of_saves_gives_one_rebuild(project: Path, server: PreviewServer) -> None:
-    before = server.out.count("Built ")
-    for number in range(5):  # e.g. save, then a formatter on save, then a backup: 10 ms apart
-        edit_notice(project, title=f"Privacy notice burst {number}")
-        time.sleep(0.01)
-    wait_until(lambda: "Privacy notice burst 4" in server.get(PAGE)[1])
-    time.sleep(0.5)  # long enough for any straggling rebuild to show up
+    for attempt in range(5):
+        before, saved = server.out.count("Built "), []
+        for number in range(5):  # e.g. save, then a formatter on save, then a backup: 10 ms apart
+            edit_notice(project, title=f"Privacy notice burst {attempt}.{number}")
+            saved.append(time.monotonic())
+            time.sleep(0.01)
+        last = f"Privacy notice burst {attempt}.4"
+        wait_until(lambda last=last: last in server.get(PAGE)[1])
+        time.sleep(0.5)  # long enough for any straggling rebuild to show up
+        if max(b - a for a, b in zip(saved, saved[1:], strict=False)) < QUIET_MS / 1000 * 0.8:
+            break  # a busy machine can space the saves out into two bursts: try again
     assert server.out.count("Built ") - before == 1, server.out
 
 
