@@ -108,6 +108,15 @@ rights:
   contacts: [data-protection-officer]
 """
 BASE = "https://www.bradfordcft.org.uk/privacy-notices/"
+# The notice the module builds: its tier is about applicants only, and one item also about the household.
+DBS_CHECK = """\
+        - name: A DBS check on you and each adult who lives with you
+          criminal_offence: true
+          data_subjects: [fostering-applicant, household-member]
+"""
+WITH_AN_ITEM_ABOUT_SOMEONE = FOSTERING.replace(
+    "[fostering-applicant, household-member]\n      items", "[fostering-applicant]\n      items"
+).replace("criminal_offence: true\nsources:", f"criminal_offence: true\n{DBS_CHECK}sources:")
 
 
 def with_fostering(root: Path, notice: str = FOSTERING) -> Path:
@@ -122,7 +131,7 @@ def with_fostering(root: Path, notice: str = FOSTERING) -> Path:
 @pytest.fixture(scope="module")
 def fostering(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The project built once, with what `notices check` said of it."""
-    project = with_fostering(tmp_path_factory.mktemp("fostering"))
+    project = with_fostering(tmp_path_factory.mktemp("fostering"), WITH_AN_ITEM_ABOUT_SOMEONE)
     built = notices(project, "build")
     assert built.code == 0, built.stderr
     return project / "site", built.stderr
@@ -146,7 +155,7 @@ def test_the_page_says_who_the_notice_is_about_and_how_long_in_one_sentence(
         "Foster carers", "People who apply to foster", "Members of the household"]
     assert who.find("dd").get_text() == "People approved to foster children."
     tier = soup.find(class_="tier-subjects").get_text()
-    assert tier == "About: People who apply to foster, Members of the household"
+    assert tier == "About: People who apply to foster"
     sentences = [p.get_text() for p in soup.find_all(class_="retention-period")]
     assert sentences == [
         "Foster carers: we keep this for 10 years from the date your approval ends, as the Fostering Services"
@@ -174,7 +183,7 @@ def test_notice_json_embeds_each_subject_and_the_law_that_sets_a_period(
         "foster-carer", "fostering-applicant", "household-member"]
     assert data["data_subjects"][0]["name"] == "Foster carers"
     tier = data["information_collected"]["tiers"][0]
-    assert [s["id"] for s in tier["data_subjects"]] == ["fostering-applicant", "household-member"]
+    assert [s["id"] for s in tier["data_subjects"]] == ["fostering-applicant"]
     carers = data["retention"][0]
     assert carers["period"] == {"years": 10} and carers["runs_from"] == "the date your approval ends"
     assert carers["set_by"]["citation"] == "SI 2011/581"
@@ -207,6 +216,7 @@ def test_json_ld_names_the_subjects_and_flags_what_a_source_gives(
 def test_processing_csv_has_subjects_and_each_retention_entry_in_its_own_columns(
         fostering: tuple[Path, str]) -> None:
     (row,) = rows(fostering[0])
+    # the tier names applicants; its DBS check item adds the household (and applicants, not twice)
     assert row["data_subjects"] == "People who apply to foster; Members of the household"
     # every entry is for no tier in particular, so the tier's row shows all three, each without its full stop
     assert row["retention"] == (
@@ -218,9 +228,65 @@ def test_processing_csv_has_subjects_and_each_retention_entry_in_its_own_columns
     assert row["retention_periods"] == "Foster carers: 10 years; If you are not approved: 3 years"
     assert row["retention_set_by"] == ("Foster carers: Fostering Services (England) Regulations 2011; If you"
                                        " are not approved: Fostering Services (England) Regulations 2011")
-    assert row["criminal_offence_data"] == ("Any criminal convictions; the results of criminal records checks"
-                                            " on everyone in your household (from Police)")
+    assert row["criminal_offence_data"] == ("Any criminal convictions; A DBS check on you and each adult who"
+                                            " lives with you; the results of criminal records checks on"
+                                            " everyone in your household (from Police)")
     assert "(from Referees you name)" in row["sources"]
+
+
+HOUSEHOLD = {"id": "household-member", "name": "Members of the household", "description":
+             "Adults and children who live in the same home as a foster carer or an applicant."}
+APPLICANT = {"id": "fostering-applicant", "name": "People who apply to foster", "description":
+             "People who ask to become foster carers, while we assess them."}
+DBS = "A DBS check on you and each adult who lives with you"
+
+
+def test_an_item_about_some_people_says_whom_after_its_name_in_the_page_and_the_data(
+        fostering: tuple[Path, str]) -> None:
+    page = (fostering[0] / "fostering" / "index.html").read_text("utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    items = [li.get_text() for li in soup.find(id="tier-assessment").find_next("ul").find_all("li")]
+    assert items == ["name", "employment history", "Any criminal convictions about crimes",
+                     f"{DBS} (about: people who apply to foster and members of the household) about crimes"]
+    assert len(soup.find_all(class_="item-subjects")) == 1  # an item naming no one says nothing more
+
+    data: dict[str, Any] = json.loads((fostering[0] / "fostering" / "notice.json").read_text("utf-8"))
+    items = data["information_collected"]["tiers"][0]["items"]
+    assert items[0] == {"name": "name", "special_category": False, "criminal_offence": False,
+                        "data_subjects": []}
+    assert items[3] == {"name": DBS, "special_category": False, "criminal_offence": True,
+                        "data_subjects": [APPLICANT, HOUSEHOLD]}
+
+    node = json.loads(soup.find("script", type="application/ld+json").string)
+    plain, *_, dbs = node["dpv:hasPersonalData"]
+    assert plain == {"@type": ["dpv:PersonalData"], "rdfs:label": "name"}
+    assert dbs == {"@type": ["dpv:SensitivePersonalData", f"{BASE}lawful-bases/#article-10"],
+                   "rdfs:label": DBS, "dpv:hasDataSubject": [
+                       {"@type": "dpv:DataSubject", "rdfs:label": "People who apply to foster",
+                        "dct:identifier": "fostering-applicant",
+                        "dct:description": "People who ask to become foster carers, while we assess them."},
+                       {"@type": "dpv:DataSubject", "rdfs:label": "Members of the household",
+                        "dct:identifier": "household-member",
+                        "dct:description": "Adults and children who live in the same home as a foster carer"
+                                           " or an applicant."}]}
+
+
+def test_an_item_naming_someone_unlisted_warns_and_an_unknown_one_is_an_error_at_the_item(
+        tmp_path: Path) -> None:
+    notice = WITH_AN_ITEM_ABOUT_SOMEONE.replace("[foster-carer, fostering-applicant, household-member]",
+                                                "[foster-carer, fostering-applicant]")
+    project = with_fostering(tmp_path, notice)
+    warned = [line for line in diagnostics(project) if "[data-subjects]" in line and "fostering" in line]
+    # line 20 is the DBS item's `data_subjects: [fostering-applicant, household-member]`, 10 spaces in
+    assert [line.split(": warning: ")[0] for line in warned] == [f"{NOTICE}:20:48"]
+    assert "'household-member' is named here but is not among the notice's `data_subjects`" in warned[0]
+
+    notice = WITH_AN_ITEM_ABOUT_SOMEONE.replace("[fostering-applicant, household-member]\nsources",
+                                                "[fostering-applicant, household-membr]\nsources")
+    (project / NOTICE).write_text(notice, "utf-8")
+    errors = [line for line in diagnostics(project) if ": error: " in line]
+    assert len(errors) == 1 and errors[0].startswith(f"{NOTICE}:20:48: error: unknown data subject"), errors
+    assert "'household-membr'" in errors[0] and "did you mean 'household-member'?" in errors[0]
 
 
 def test_the_check_is_quiet_about_a_complete_notice(

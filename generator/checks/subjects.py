@@ -2,8 +2,8 @@
 
 The notices are the start of the record of processing (UK GDPR Article 30), which describes "the
 categories of data subjects"; processing.csv and the JSON-LD take them from each notice. A service
-notice that names none leaves that column empty, and a tier or retention entry that names someone the
-notice does not say it is about contradicts it.
+notice that names none leaves that column empty, and a tier, data item or retention entry that names
+someone the notice does not say it is about contradicts it.
 """
 
 from __future__ import annotations
@@ -39,11 +39,13 @@ def data_subjects(ctx: NoticeContext) -> Outcome:
 
 
 def _named_elsewhere(ctx: NoticeContext) -> list[tuple[str, Location]]:
-    """Each data subject a tier or a retention entry names, with where."""
+    """Each data subject a tier, a data item or a retention entry names, with where."""
     named: list[tuple[str, Location]] = []
     for t, tier in enumerate(ctx.service.information_collected.tiers):
         named += [(s, ("information_collected", "tiers", t, "data_subjects", i))
                   for i, s in enumerate(tier.data_subjects)]
+        named += [(s, ("information_collected", "tiers", t, "items", n, "data_subjects", i))
+                  for n, item in enumerate(tier.items) for i, s in enumerate(item.data_subjects)]
     for p, period in enumerate(ctx.service.retention or []):
         named += [(s, ("retention", p, "data_subjects", i)) for i, s in enumerate(period.data_subjects)]
     return named

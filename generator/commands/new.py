@@ -181,7 +181,8 @@ introduction: |
   and how to contact our Data Protection Officer.
 
 # Who the notice is about: ids from content/definitions/data-subjects.yaml (add a category there
-# first if it is missing). Uncomment and fill in; a tier or a retention period may name its own.
+# first if it is missing). Uncomment and fill in; a tier, a data item or a retention
+# period may name its own too.
 # data_subjects: [{subjects}]
 
 # What information the service collects, in tiers (one is fine); mark sensitive items.

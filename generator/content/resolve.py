@@ -77,7 +77,7 @@ class Notice:
     data_subjects: tuple[DataSubject, ...] = ()
     """Who the notice is about (its `data_subjects`)."""
     subjects: dict[str, DataSubject] = field(default_factory=dict)
-    """Every data subject the notice names (its own, its tiers' and its retention's), by id."""
+    """Every data subject the notice names (its own, its tiers', its items' and its retention's), by id."""
     retention_laws: dict[str, Act] = field(default_factory=dict)
     """The Acts its retention periods are `set_by`, by id."""
 
@@ -249,7 +249,10 @@ def resolve_notice(notice: NoticeBase, registers: Registers) -> Notice:
 
 
 def subject_ids(notice: ServiceNotice) -> list[str]:
-    """Every data subject id the notice names: its own, then its tiers', then its retention's."""
-    named = [*notice.data_subjects, *(s for t in notice.information_collected.tiers for s in t.data_subjects),
+    """Every data subject id the notice names: its own, then its tiers' (each tier's, then its items'), then
+    its retention's."""
+    tiers = notice.information_collected.tiers
+    named = [*notice.data_subjects,
+             *(s for t in tiers for s in [*t.data_subjects, *(s for i in t.items for s in i.data_subjects)]),
              *(s for p in notice.retention or [] for s in p.data_subjects)]
     return list(dict.fromkeys(named))

@@ -50,6 +50,7 @@ def create_environment(templates: Path) -> jinja2.Environment:
                        notices_covered=policy_document.notices_covered,
                        policy_document_href=policy_document.policy_document_href)
     env.globals["glance"] = glance.rows_for
+    env.filters["lower_first"] = glance.lower_first
     env.globals["retention_text"] = retention_text
     env.filters["how_long"] = how_long
     env.filters["tel"] = lambda phone: "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")

@@ -41,8 +41,13 @@ class EmbeddedSource(schema.Source):
     organisation: schema.Organisation | None = None  # type: ignore[assignment]
 
 
+class EmbeddedDataItem(schema.DataItem):
+    data_subjects: list[schema.DataSubject] = Field(default_factory=list)  # type: ignore[assignment]
+
+
 class EmbeddedDataTier(schema.DataTier):
     data_subjects: list[schema.DataSubject] = Field(default_factory=list)  # type: ignore[assignment]
+    items: list[EmbeddedDataItem] = Field(min_length=1)  # type: ignore[assignment]
 
 
 class EmbeddedInformationCollected(schema.InformationCollected):
@@ -265,12 +270,14 @@ def _put_entries(
 def _put_subjects_and_laws(
     data: dict[str, Any], notice: Notice, as_data: Callable[[schema.Model], dict[str, Any]]
 ) -> None:
-    """The data subjects (the notice's, its tiers' and its retention's) and the Acts that set its retention
-    periods, in place of their ids."""
+    """The data subjects (the notice's, its tiers', its items' and its retention's) and the Acts that set its
+    retention periods, in place of their ids."""
     subjects = notice.subjects
     data["data_subjects"] = [as_data(subject) for subject in notice.data_subjects]
     for tier in data["information_collected"]["tiers"]:
         tier["data_subjects"] = [as_data(subjects[i]) for i in tier["data_subjects"]]
+        for item in tier["items"]:
+            item["data_subjects"] = [as_data(subjects[i]) for i in item["data_subjects"]]
     for period in data.get("retention", ()):
         period["data_subjects"] = [as_data(subjects[i]) for i in period["data_subjects"]]
         if "set_by" in period:

@@ -92,7 +92,9 @@ def describe_notice(site: Site, notice: Notice) -> dict[str, Any]:
     data_types = {(special, criminal): _data_types(special, criminal, base)
                   for special in (False, True) for criminal in (False, True)}
     node["dpv:hasPersonalData"] = [
-        {"@type": data_types[item.special_category, item.criminal_offence], "rdfs:label": item.name}
+        {"@type": data_types[item.special_category, item.criminal_offence], "rdfs:label": item.name,
+         **({"dpv:hasDataSubject": [_data_subject(notice.subjects[s]) for s in item.data_subjects]}
+            if item.data_subjects else {})}
         for tier in content.information_collected.tiers for item in tier.items
     ]
     node["dpv:hasDataSubject"] = [_data_subject(subject) for subject in notice.data_subjects]

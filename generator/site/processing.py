@@ -243,8 +243,9 @@ def _tier_cells(notice: Notice, tier: DataTier, sourced: tuple[list[str], list[s
             special.append(name)
         if item.criminal_offence:
             criminal.append(name)
-    subjects = ([notice.subjects[s] for s in tier.data_subjects] if tier.data_subjects
-                else list(notice.data_subjects))
+    ids = tier.data_subjects or [subject.id for subject in notice.data_subjects]
+    ids = list(dict.fromkeys([*ids, *(s for item in tier.items for s in item.data_subjects)]))  # and items'
+    subjects = [notice.subjects[s] for s in ids]
     cells = {"tier": safe_cell(tier.id), "tier_title": safe_cell(tier.title or ""),
              "data_subjects": list_cell(subject.name for subject in subjects),
              "data_categories": _listed(names), "special_category_data": _listed(special + sourced[0]),

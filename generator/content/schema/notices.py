@@ -33,11 +33,16 @@ from .fields import (
 
 # --- Notices ---------------------------------------------------------------------------
 
+_SUBJECTS = "The ids of entries in content/definitions/data-subjects.yaml"
+
 
 class DataItem(Model):
     name: Text = Field(description="One kind of information, as the notice lists it.")
     special_category: bool = Field(False, description="Special category data (UK GDPR Article 9).")
     criminal_offence: bool = Field(False, description="Criminal offence data (UK GDPR Article 10).")
+    data_subjects: list[DataSubjectRef] = Field(default_factory=list, description=(
+        f"{_SUBJECTS}: whose information this item is, when it is not everyone its tier is about, e.g. a"
+        " household member's DBS check."))
 
 
 def expand_shorthand(items: Any, key: str) -> Any:
@@ -47,9 +52,6 @@ def expand_shorthand(items: Any, key: str) -> Any:
     return items
 
 
-_SUBJECTS = "The ids of entries in content/definitions/data-subjects.yaml"
-
-
 class DataTier(Model):
     id: Id
     title: Text | None = Field(None, description="The tier's heading; may be left out if there is one tier.")
@@ -57,7 +59,8 @@ class DataTier(Model):
     data_subjects: list[DataSubjectRef] = Field(default_factory=list, description=(
         f"{_SUBJECTS}: whose information this tier is, when it is not everyone the notice is about."))
     items: list[DataItem] = Field(min_length=1, json_schema_extra=_shorthand(
-        "Shorthand for `name: ...` when the item is neither special category nor criminal."))
+        "Shorthand for `name: ...` when the item is neither special category nor criminal and names no"
+        " data subjects."))
 
     @field_validator("items", mode="before")
     @classmethod
