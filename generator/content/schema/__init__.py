@@ -5,8 +5,9 @@ Schema files that editors use from the same models, so the two can never disagre
 References to register entries are checked here too, against the ids passed in the
 validation context, so an unknown id is reported where it is written.
 
-The models live in three modules: `fields` (types, validators, references), `registers`
-(the registers and site.yaml) and `notices`. Import them from here.
+The models live in modules by subject: `fields` (types, validators, references), `registers`
+(the registers and site.yaml), `notices`, with `answers` (transfers, automated decisions, paired
+conditions), `retention`, `policy_document` and `young_people`. Import them from here.
 """
 
 from .answers import (
@@ -91,9 +92,6 @@ from .notices import (
     NOTICE_MODELS as NOTICE_MODELS,
 )
 from .notices import (
-    UNION_TAGS as UNION_TAGS,
-)
-from .notices import (
     Change as Change,
 )
 from .notices import (
@@ -131,12 +129,6 @@ from .notices import (
 )
 from .notices import (
     Recipient as Recipient,
-)
-from .notices import (
-    RetentionPeriod as RetentionPeriod,
-)
-from .notices import (
-    RetentionSpan as RetentionSpan,
 )
 from .notices import (
     Right as Right,
@@ -203,4 +195,13 @@ from .registers import (
 )
 from .registers import (
     SiteFile as SiteFile,
+)
+from .retention import (
+    UNION_TAGS as UNION_TAGS,
+)
+from .retention import (
+    RetentionPeriod as RetentionPeriod,
+)
+from .retention import (
+    RetentionSpan as RetentionSpan,
 )

@@ -164,6 +164,10 @@ def is_markdown(field: FieldInfo) -> bool:
     return found(field.metadata) or search(field.annotation)
 
 
+SUBJECT_IDS = "The ids of entries in content/definitions/data-subjects.yaml"
+"""How a `data_subjects` field's description begins, wherever one is."""
+
+
 def _shorthand(description: str) -> Any:
     """JSON Schema for a list whose items may be written as a bare string (see expand_shorthand)."""
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    Discriminator,
     Field,
-    Tag,
     field_validator,
     model_validator,
 )
 
 from .answers import AutomatedDecisions, Condition, CriminalCondition, Transfers, shorthand_schema
 from .fields import (
+    SUBJECT_IDS,
     ActRef,
     Article6Ref,
     Article9Ref,
@@ -30,10 +29,9 @@ from .fields import (
     Url,
     _shorthand,
 )
+from .retention import RetentionPeriod
 
 # --- Notices ---------------------------------------------------------------------------
-
-_SUBJECTS = "The ids of entries in content/definitions/data-subjects.yaml"
 
 
 class DataItem(Model):
@@ -41,7 +39,7 @@ class DataItem(Model):
     special_category: bool = Field(False, description="Special category data (UK GDPR Article 9).")
     criminal_offence: bool = Field(False, description="Criminal offence data (UK GDPR Article 10).")
     data_subjects: list[DataSubjectRef] = Field(default_factory=list, description=(
-        f"{_SUBJECTS}: whose information this item is, when it is not everyone its tier is about, e.g. a"
+        f"{SUBJECT_IDS}: whose information this item is, when it is not everyone its tier is about, e.g. a"
         " household member's DBS check."))
 
 
@@ -57,7 +55,7 @@ class DataTier(Model):
     title: Text | None = Field(None, description="The tier's heading; may be left out if there is one tier.")
     intro: Markdown | None = None
     data_subjects: list[DataSubjectRef] = Field(default_factory=list, description=(
-        f"{_SUBJECTS}: whose information this tier is, when it is not everyone the notice is about."))
+        f"{SUBJECT_IDS}: whose information this tier is, when it is not everyone the notice is about."))
     items: list[DataItem] = Field(min_length=1, json_schema_extra=_shorthand(
         "Shorthand for `name: ...` when the item is neither special category nor criminal and names no"
         " data subjects."))
@@ -191,68 +189,6 @@ class Sharing(Model):
         return expand_shorthand(value, "organisation")
 
 
-class RetentionSpan(Model):
-    """How long, as numbers: years and/or months, or until the person reaches an age."""
-
-    years: int | None = Field(None, ge=1, le=200, description="Whole years, e.g. 10.")
-    months: int | None = Field(None, ge=1, le=2400, description="Whole months, alone or after `years`.")
-    until_age: int | None = Field(None, ge=1, le=150, description=(
-        "Kept until the person the information is about reaches this age, e.g. 25."))
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> RetentionSpan:
-        if self.until_age is not None and (self.years or self.months):
-            raise ValueError("a period is either `years`/`months` or `until_age`, not both"
-                             " | write two retention entries if both apply")
-        if self.until_age is None and not (self.years or self.months):
-            raise ValueError("a period needs `years:`, `months:` or `until_age:` | e.g. `period: {years: 6}`,"
-                             " or write the period in words")
-        return self
-
-
-def _period_kind(value: Any) -> str:
-    """A mapping is a period in numbers, anything else a period in words: each is checked as that alone,
-    so a mistake in `{years: ten}` is not also reported as "must be text"."""
-    return NUMBERS if isinstance(value, dict | RetentionSpan) else WORDS
-
-
-NUMBERS, WORDS = "period in numbers", "period in words"
-UNION_TAGS = frozenset({NUMBERS, WORDS})
-"""The two kinds of period, as pydantic names them in an error's location: messages.py leaves them out,
-so an error is reported at the key the editor wrote."""
-Period = Annotated[Annotated[RetentionSpan, Tag(NUMBERS)] | Annotated[Markdown, Tag(WORDS)],
-                   Discriminator(_period_kind)]
-
-
-class RetentionPeriod(Model):
-    """How long one kind of information is kept: in numbers (`period: {years: 10}`), from an event, set by
-    a law; or in words, for what numbers cannot say."""
-
-    title: Text | None = Field(None, description=(
-        "Who or what the period is for, as the page shows it; when left out, the data subjects' names or"
-        " the tier's title."))
-    tier: Id | None = Field(None, description="The id of the data tier this period covers.")
-    data_subjects: list[DataSubjectRef] = Field(default_factory=list, description=(
-        f"{_SUBJECTS}: whose information this period is for, when it depends on who they are."))
-    period: Period = Field(description=(
-        "How long: `{years: 10}`, `{months: 6}` or `{until_age: 25}`; or the period in words."))
-    runs_from: Text | None = Field(None, description=(
-        "The event the period runs from, e.g. 'the date the case is closed' (with years or months)."))
-    set_by: ActRef | None = Field(None, description=(
-        "The id of the Act or regulation in content/definitions/legislation.yaml that sets this period."))
-
-    @model_validator(mode="after")
-    def _has_subject(self) -> RetentionPeriod:
-        if self.title is None and self.tier is None and not self.data_subjects:
-            raise ValueError("a retention entry needs a `title:`, a `tier:` or `data_subjects:` saying who or"
-                             " what it is for | e.g. `title: Foster carers`")
-        if self.runs_from is not None and (not isinstance(self.period, RetentionSpan)
-                                           or self.period.until_age is not None):
-            raise ValueError("`runs_from:` goes with a period in `years:` or `months:` | remove `runs_from:`,"
-                             " or give the period as `{years: 6}`")
-        return self
-
-
 class Rights(Model):
     text: Markdown
     contacts: list[ContactRef] = Field(default_factory=list)
@@ -285,7 +221,7 @@ class ServiceNotice(NoticeBase):
     kind: Literal["service"]
     introduction: Markdown | None = None
     data_subjects: list[DataSubjectRef] = Field(default_factory=list, description=(
-        f"{_SUBJECTS}: who the notice is about (UK GDPR Article 30(1)(c))."))
+        f"{SUBJECT_IDS}: who the notice is about (UK GDPR Article 30(1)(c))."))
     information_collected: InformationCollected
     sources: Sources | None = None
     used_by: UsedBy
