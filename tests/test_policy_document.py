@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_project
+from test_bases import with_purpose_bases
 
 from generator.build import BuildResult, build_in_memory
 from generator.checks.report import render_report
@@ -209,3 +210,16 @@ def test_without_a_document_in_site_yaml_there_is_no_page_and_the_notice_is_told
     assert len(found) == 1 and "site.yaml has no `policy_document:`" in found[0][1]
 
 
+
+
+def test_a_condition_named_only_under_a_purpose_is_reported_where_the_purpose_names_it(tmp_path: Path) -> None:
+    """Per-purpose bases (issue 17): the notice's own lists hold no Schedule 1 paragraph, so the finding
+    must point at the purpose that names paragraph 18, not at a line of `lawful_basis:`."""
+    root = copy_project(tmp_path / "project")
+    with_purpose_bases(root)
+    (root / SITE).write_text((root / SITE).read_text("utf-8").split("\n# Test content for the appropriate")[0]
+                             + "\n", "utf-8")
+    lines = (root / PEH).read_text("utf-8").splitlines()
+    para_18 = next(n for n, line in enumerate(lines, 1) if "dpa-sch1-para18" in line)
+    [(line, message)] = findings(built(root), PEH, "policy-document")
+    assert line == para_18 and "site.yaml has no `policy_document:`" in message

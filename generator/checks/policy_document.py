@@ -19,6 +19,7 @@ from ..content.resolve import Site
 from ..content.schema import PRINCIPLES
 from ..diagnostics import Diagnostics
 from ..site.policy_document import conditions_used, retention_for_policy
+from .bases import basis_location
 from .placeholders import PLACEHOLDER
 from .placeholders import RULE as TO_DO_RULE
 from .register_text import texts_of
@@ -38,7 +39,7 @@ def policy_document(ctx: NoticeContext) -> Outcome:
         "policy-document", f"the register does not say whether {b.article} needs an appropriate policy"
         " document (DPA 2018 Schedule 1 paragraphs 5, 38), so the notice cannot say whether it links to"
         " one", f"set `needs_policy_document:` on {b.id} in content/definitions/lawful-bases.yaml",
-        ("lawful_basis", name, i))
+        basis_location(ctx, name, i))
         for name in ("schedule_1", "criminal_offence") for i, b in enumerate(getattr(ctx.notice, name))
         if b.kind == "schedule-1" and b.needs_policy_document is None]
     needing = [(name, i, b) for name in ("schedule_1", "criminal_offence")
@@ -58,7 +59,7 @@ def policy_document(ctx: NoticeContext) -> Outcome:
                 f" data it uses under {named} is likely to be kept, and the notice gives no retention period"
                 " for its special category or criminal offence data (DPA 2018 Schedule 1 paragraph 39(b))",
                 "add `retention:` with a period for each tier listing special category or criminal"
-                " offence data", ("lawful_basis", name, index)))
+                " offence data", basis_location(ctx, name, index)))
     else:
         findings.append(Finding(
             "policy-document", f"{named} need an appropriate policy document (DPA 2018 Schedule 1"
@@ -66,7 +67,7 @@ def policy_document(ctx: NoticeContext) -> Outcome:
             " `policy_document:` to make the site's own",
             "add `policy_document:` to content/site.yaml (docs/appropriate-policy-document.md), or"
             " `policy_document: https://...` under `lawful_basis:` for one published elsewhere",
-            ("lawful_basis", name, index)))
+            basis_location(ctx, name, index)))
         return Outcome(Status.MISSING, "no link", tuple(findings))
     if findings:
         return Outcome(Status.MISSING, detail + ", incomplete", tuple(findings))
