@@ -212,7 +212,7 @@ def test_without_a_document_in_site_yaml_there_is_no_page_and_the_notice_is_told
 
 
 
-def test_a_condition_named_only_under_a_purpose_is_reported_where_the_purpose_names_it(tmp_path: Path) -> None:
+def test_a_condition_named_only_by_a_purpose_is_reported_where_the_purpose_names_it(tmp_path: Path) -> None:
     """Per-purpose bases (issue 17): the notice's own lists hold no Schedule 1 paragraph, so the finding
     must point at the purpose that names paragraph 18, not at a line of `lawful_basis:`."""
     root = copy_project(tmp_path / "project")
