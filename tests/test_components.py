@@ -69,11 +69,15 @@ def test_contact_details_is_a_summary_list_with_working_links() -> None:
 
 
 def test_lawful_basis_quotes_the_statute_and_cites_its_source() -> None:
+    """A notice names a basis (bases.name) and quotes its wording once, further down (bases.provision)."""
     basis = LawfulBasis(id="art6-1-e", kind="article-6", article="Article 6(1)(e)", title="Public task",
                         wording="processing is necessary for the performance of a task <carried out>;",
                         source="https://www.legislation.gov.uk/eur/2016/679/article/6", verified=True)
-    html = render("<ul>{{ c.lawful_basis(basis, '../') }}</ul>", basis=basis)
-    assert html.a["href"] == "../lawful-bases/#art6-1-e"
+    env = create_environment(PROJECT / "templates")
+    template = env.from_string('{% import "components/bases.html" as b %}<p>{{ b.name(basis) }}</p>'
+                               "{{ b.provision(basis, '../') }}")
+    html = BeautifulSoup(template.render(basis=basis), "html.parser")
+    assert html.a["href"] == "#law-art6-1-e"
     assert html.a.get_text() == "Article 6(1)(e): Public task"
     quote = html.find("blockquote")
     assert quote["cite"] == "https://www.legislation.gov.uk/eur/2016/679/article/6"
@@ -81,9 +85,10 @@ def test_lawful_basis_quotes_the_statute_and_cites_its_source() -> None:
     assert html.find("carried") is None
     # the law's words are a closed disclosure named after the article, below the basis's name
     details = quote.find_parent("details")
-    assert details is not None and not details.has_attr("open")
+    assert details is not None and not details.has_attr("open") and details["id"] == "law-art6-1-e"
     assert details.summary.get_text() == "What Article 6(1)(e) says"
     assert html.a.find_parent("details") is None
+    assert details.find("a", href="../lawful-bases/#art6-1-e") is not None  # every notice relying on it
 
 
 def test_tags_mark_protected_information_and_the_key_explains_only_the_marks_used() -> None:
